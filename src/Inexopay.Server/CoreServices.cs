@@ -1,0 +1,27 @@
+using Inexopay.Server.Auth;
+using Inexopay.Server.Features.Accounts;
+using Inexopay.Server.Features.Wallet;
+using Inexopay.Server.Orders;
+using Inexopay.Server.Providers;
+using Inexopay.Server.Storage;
+
+namespace Inexopay.Server;
+
+/// <summary>The services both the web server and the operator CLI need.</summary>
+public static class CoreServices
+{
+    public static IServiceCollection AddInexopayCore(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddInexopayDb(config);
+        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<ResellerAuthenticator>();
+        services.AddSingleton<ClientIp>();
+        services.AddSingleton<ProviderHealth>();
+        services.AddScoped<ResellerAccounts>();
+        services.AddScoped<PlanCatalog>();
+        services.AddScoped<WalletAdmin>();
+        services.AddScoped<OrderPipeline>();
+        return services;
+    }
+}

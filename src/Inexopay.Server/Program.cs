@@ -1,0 +1,34 @@
+using Inexopay.Server;
+using Inexopay.Server.Api;
+using Inexopay.Server.Cli;
+using Inexopay.Server.Features.Accounts;
+using Inexopay.Server.Storage;
+
+// The same executable is the operator CLI: `inexopay users create …`, `inexopay db migrate`, …
+if (OperatorCli.IsCommand(args)) return await OperatorCli.RunAsync(args);
+
+// Settings ship beside the binary; relative paths (data/inexopay.db) resolve against the working directory,
+// which `dotnet run` sets to the repository root (RunWorkingDirectory in the project file).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Services.AddInexopayCore(builder.Configuration);
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = null);
+builder.Services.AddHealthChecks();
+
+var app = builder.Build();
+
+await Bootstrap.MigrateAsync(app.Services);
+foreach (var line in await Bootstrap.FirstRunAsync(app.Services, app.Services.GetRequiredService<TimeProvider>()))
+    Console.WriteLine(line);
+
+app.MapAccountEndpoints();
+app.MapServerStatus();
+app.MapHealthChecks("/health/live");
+app.MapGet("/health/ready", async (InexopayDb db, CancellationToken ct) =>
+    await db.Database.CanConnectAsync(ct) ? Results.Ok(new { status = "ready" }) : Results.Json(new { status = "database unreachable" }, statusCode: 503));
+app.MapApiNotFound();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,51 @@
+using Inexopay.Server.Auth;
+using Inexopay.Server.Features.Accounts;
+using Microsoft.EntityFrameworkCore;
+
+namespace Inexopay.Server.Storage;
+
+/// <summary>Applies migrations and, on the very first run, creates the seed plans, an operator and a demo reseller.</summary>
+public static class Bootstrap
+{
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InexopayDb>();
+        await db.Database.MigrateAsync(ct);
+    }
+
+    /// <summary>Returns the lines to print once, or nothing when the installation already had an operator.</summary>
+    public static async Task<IReadOnlyList<string>> FirstRunAsync(IServiceProvider services, TimeProvider clock, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InexopayDb>();
+        await scope.ServiceProvider.GetRequiredService<PlanCatalog>().EnsureSeededAsync(ct);
+        if (await db.Operators.AnyAsync(ct)) return [];
+
+        var adminPassword = Passwords.Generate();
+        db.Operators.Add(new Operator { Username = "admin", PasswordHash = Passwords.Hash(adminPassword), CreatedAt = clock.GetUtcNow().UtcDateTime });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return []; // another node won the first run
+        }
+
+        if (await db.Resellers.AnyAsync(r => r.Username == "demo", ct))
+            return ["First run: operator 'admin' created with password " + adminPassword + " (shown once)."];
+        var demoPassword = Passwords.Generate();
+        var demo = await scope.ServiceProvider.GetRequiredService<ResellerAccounts>().CreateAsync(
+            "demo", "Demo Reseller", "demo@inexopay.local", demoPassword, "Premium", ["127.0.0.1", "::1"], 1_000_00, "system", ct);
+        return
+        [
+            "First run: these credentials are shown once. Keep them safe.",
+            $"  admin panel   /admin   username: admin   password: {adminPassword}",
+            $"  demo reseller /panel   username: {demo.Username}   password: {demoPassword}",
+            $"  demo live API key (bound to 127.0.0.1, ::1): {demo.LiveApiKey}",
+            $"  demo test API key: {demo.TestApiKey}",
+            $"  demo webhook secret: {demo.WebhookSecret}",
+        ];
+    }
+}
