@@ -10,14 +10,15 @@ namespace Inexopay.Server;
 /// <summary>The services both the web server and the operator CLI need.</summary>
 public static class CoreServices
 {
-    public static IServiceCollection AddInexopayCore(this IServiceCollection services, IConfiguration config)
+    public static IServiceCollection AddInexopayCore(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddInexopayDb(config);
+        services.AddInexopayDb();
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<ResellerAuthenticator>();
         services.AddSingleton<ClientIp>();
         services.AddSingleton<ProviderHealth>();
+        services.AddSingleton<OutboundCalls>();
         services.AddScoped<ResellerAccounts>();
         services.AddScoped<PlanCatalog>();
         services.AddScoped<WalletAdmin>();

@@ -2,6 +2,11 @@ using Inexopay.Server;
 using Inexopay.Server.Api;
 using Inexopay.Server.Cli;
 using Inexopay.Server.Features.Accounts;
+using Inexopay.Server.Features.Bank;
+using Inexopay.Server.Features.Pan;
+using Inexopay.Server.Features.Sandbox;
+using Inexopay.Server.Features.Verification;
+using Inexopay.Server.Webhooks;
 using Inexopay.Server.Storage;
 
 // The same executable is the operator CLI: `inexopay users create …`, `inexopay db migrate`, …
@@ -10,7 +15,11 @@ if (OperatorCli.IsCommand(args)) return await OperatorCli.RunAsync(args);
 // Settings ship beside the binary; relative paths (data/inexopay.db) resolve against the working directory,
 // which `dotnet run` sets to the repository root (RunWorkingDirectory in the project file).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Services.AddInexopayCore(builder.Configuration);
+builder.Services.AddInexopayCore();
+builder.Services.AddWebhooks();
+builder.Services.AddVerification();
+builder.Services.AddPanApplications();
+builder.Services.AddBank();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = null);
 builder.Services.AddHealthChecks();
 
@@ -22,6 +31,11 @@ foreach (var line in await Bootstrap.FirstRunAsync(app.Services, app.Services.Ge
 
 app.MapAccountEndpoints();
 app.MapServerStatus();
+app.MapSandboxTestData();
+app.MapWebhooks();
+app.MapVerification();
+app.MapPanApplications();
+app.MapBank();
 app.MapHealthChecks("/health/live");
 app.MapGet("/health/ready", async (InexopayDb db, CancellationToken ct) =>
     await db.Database.CanConnectAsync(ct) ? Results.Ok(new { status = "ready" }) : Results.Json(new { status = "database unreachable" }, statusCode: 503));

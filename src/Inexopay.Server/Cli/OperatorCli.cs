@@ -60,7 +60,7 @@ public static class OperatorCli
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(cli.Configuration);
         builder.Logging.ClearProviders();
-        builder.Services.AddInexopayCore(builder.Configuration);
+        builder.Services.AddInexopayCore();
         using var host = builder.Build();
 
         try

@@ -17,11 +17,15 @@ public static class DatabaseSetup
             ? DatabaseProvider.Postgres
             : DatabaseProvider.Sqlite;
 
-    public static void AddInexopayDb(this IServiceCollection services, IConfiguration config)
+    public static void AddInexopayDb(this IServiceCollection services)
     {
-        var provider = Provider(config);
-        var connectionString = ConnectionString(config, provider);
-        services.AddPooledDbContextFactory<InexopayDb>(o => Configure(o, provider, connectionString), poolSize: 256);
+        // Read configuration when the first context is made, not now: hosts (and tests) may still be adding sources.
+        services.AddPooledDbContextFactory<InexopayDb>((sp, o) =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var provider = Provider(configuration);
+            Configure(o, provider, ConnectionString(configuration, provider));
+        }, poolSize: 256);
         // Request handlers take a scoped context; background work creates its own from the factory.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<InexopayDb>>().CreateDbContext());
     }
