@@ -6,6 +6,7 @@ using Inexopay.Server.Features.Bank;
 using Inexopay.Server.Features.Pan;
 using Inexopay.Server.Features.Sandbox;
 using Inexopay.Server.Features.Verification;
+using Inexopay.Server.Observability;
 using Inexopay.Server.Webhooks;
 using Inexopay.Server.Storage;
 
@@ -22,6 +23,7 @@ builder.Services.AddPanApplications();
 builder.Services.AddBank();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = null);
 builder.Services.AddHealthChecks();
+builder.Services.AddSingleton<RequestMetrics>();
 
 var app = builder.Build();
 
@@ -29,6 +31,7 @@ await Bootstrap.MigrateAsync(app.Services);
 foreach (var line in await Bootstrap.FirstRunAsync(app.Services, app.Services.GetRequiredService<TimeProvider>()))
     Console.WriteLine(line);
 
+app.UseRequestMetrics();
 app.MapAccountEndpoints();
 app.MapServerStatus();
 app.MapSandboxTestData();
