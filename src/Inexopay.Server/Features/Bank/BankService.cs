@@ -475,7 +475,7 @@ public sealed class BankService(InexopayDb db, OrderPipeline orders, SandboxBank
     private static BankReply FailedAfterCharge(BankAnswer answer, string? message, string orderRef, long balancePaise, params (string, object?)[] extras)
     {
         var code = answer == BankAnswer.Rejected ? 422 : 500;
-        var text = (message ?? (code == 422 ? "Rejected by the bank" : SandboxBank.SystemErrorMessage)) + ". The fee has been refunded.";
+        var text = (message ?? (code == 422 ? "Rejected by the bank" : SandboxBank.SystemErrorMessage)).TrimEnd('.') + "." + UpstreamBank.RefundNote;
         return Fail(code, text, [("order_id", orderRef), .. extras, ("refunded", true), ("balance", Money.Rupees(balancePaise))]);
     }
 

@@ -26,6 +26,9 @@ public sealed class UpstreamBank(IHttpClientFactory httpFactory, OutboundCalls c
     /// <summary>Shown to resellers when the parent cannot serve us; the reason is logged, not exposed.</summary>
     public const string UnavailableMessage = "NSDL Bank service is temporarily unavailable. Please retry later.";
 
+    /// <summary>Appended to failures that were refunded (ours and an INEXOPAY parent's).</summary>
+    public const string RefundNote = " The fee has been refunded.";
+
     private string? BaseUrl => config["Providers:Upstream:BaseUrl"];
     private string? Username => config["Providers:Upstream:Username"];
     private string? ApiKey => config["Providers:Upstream:ApiKey"];
@@ -150,11 +153,12 @@ public sealed class UpstreamBank(IHttpClientFactory httpFactory, OutboundCalls c
     /// <summary>A definite refusal from the parent, or null when its answer leaves the outcome unknown (409: the id was seen).</summary>
     private (BankAnswer Answer, string Message)? CreateFailure(int status, JsonElement body, string providerOrderId)
     {
-        var message = Text(body, "message") ?? $"HTTP {status}";
+        // An INEXOPAY-compatible parent words its failures for its reseller (us); drop its note about its own refund.
+        var message = Text(body, "message") is { } m ? m.Replace(RefundNote, "", StringComparison.Ordinal).Trim() : $"HTTP {status}";
         switch (status)
         {
             case 400 or 404 or 422:
-                return (BankAnswer.Rejected, "Rejected by the bank: " + message);
+                return (BankAnswer.Rejected, message.Contains("reject", StringComparison.OrdinalIgnoreCase) ? message : "Rejected by the bank: " + message);
             case 409:
                 return null;
             case 401 or 402 or 403 or 429:
@@ -163,7 +167,8 @@ public sealed class UpstreamBank(IHttpClientFactory httpFactory, OutboundCalls c
                 return (BankAnswer.SystemError, UnavailableMessage);
             default:
                 log.LogWarning("Upstream failed attempt {ProviderOrderId} with HTTP {Status}", providerOrderId, status);
-                return (BankAnswer.SystemError, status >= 500 ? "Bank system error: " + message : UnavailableMessage);
+                return (BankAnswer.SystemError, status >= 500 ? (message.StartsWith("Bank", StringComparison.Ordinal) ? message : "Bank system error: " + message)
+                    : UnavailableMessage);
         }
     }
 
