@@ -43,8 +43,13 @@ public sealed class BankService(InexopayDb db, OrderPipeline orders, SandboxBank
 
     private string AgentPrefix => config["Bank:AgentIdPrefix"] is { Length: > 0 } p ? p.Trim().ToUpperInvariant() : "INEXO";
 
-    /// <summary>An order whose bank call started this long ago without an answer was interrupted (crash, restart).</summary>
-    private TimeSpan InterruptedAfter => TimeSpan.FromSeconds(config.GetValue("Bank:RecheckInterruptedAfterSeconds", 120.0));
+    /// <summary>
+    /// An order whose bank call started this long ago without an answer was interrupted (crash, restart). Well past
+    /// the longest a live call can take (create + reconciling reads, each up to the upstream timeout), so a call
+    /// still in flight is never second-guessed.
+    /// </summary>
+    private TimeSpan InterruptedAfter => TimeSpan.FromSeconds(config.GetValue("Bank:RecheckInterruptedAfterSeconds",
+        Math.Max(300, 5 * config.GetValue("Providers:Upstream:TimeoutSeconds", 30.0))));
 
     private IBankGateway? GatewayFor(ApiMode mode) => mode == ApiMode.Test ? sandbox : upstream.Configured ? upstream : null;
 

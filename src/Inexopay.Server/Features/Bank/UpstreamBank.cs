@@ -111,8 +111,8 @@ public sealed class UpstreamBank(IHttpClientFactory httpFactory, OutboundCalls c
         var data = await StatusAsync(providerOrderId, ct);
         if (data is null) return new AccountOutcome(BankAnswer.NotFound);
         var d = data.Value;
-        return new AccountOutcome(AnswerOf(Text(d, "account_status")), Text(d, "account_number") ?? account.AccountNumber,
-            Text(d, "ifsc_code") ?? account.Ifsc ?? SandboxBank.Ifsc, Text(d, "branch") ?? account.Branch);
+        var number = Text(d, "account_number") is { Length: <= 20 } n ? n : account.AccountNumber;
+        return new AccountOutcome(AnswerOf(Text(d, "account_status")), number, Ifsc(d) ?? account.Ifsc ?? SandboxBank.Ifsc, Text(d, "branch") ?? account.Branch);
     }
 
     public async Task<AccountOutcome?> AccountDetailsAsync(BankAccount account, CancellationToken ct)
@@ -129,7 +129,7 @@ public sealed class UpstreamBank(IHttpClientFactory httpFactory, OutboundCalls c
             {
                 if (c.ValueKind != JsonValueKind.Object || Text(c, "account_number") != account.AccountNumber) continue;
                 long? balance = Api.Money.TryParsePaise(Text(c, "balance"), out var paise) ? paise : null;
-                return new AccountOutcome(AnswerOf(Text(c, "account_status")), account.AccountNumber, Text(c, "ifsc_code") ?? account.Ifsc,
+                return new AccountOutcome(AnswerOf(Text(c, "account_status")), account.AccountNumber, Ifsc(c) ?? account.Ifsc,
                     Text(c, "branch") ?? account.Branch, BalancePaise: balance, LastTransaction: Text(c, "last_transaction"));
             }
             return null;
@@ -175,7 +175,7 @@ public sealed class UpstreamBank(IHttpClientFactory httpFactory, OutboundCalls c
     private static AgentOutcome AgentFrom(JsonElement data)
     {
         var id = Text(data, "bcagentid");
-        if (id is null) return new AgentOutcome(BankAnswer.SystemError, Message: "Bank answered without a BC agent id");
+        if (id is null or { Length: > 64 }) return new AgentOutcome(BankAnswer.SystemError, Message: "Bank answered without a valid BC agent id");
         var answer = Text(data, "status") is { } s ? AnswerOf(s) : BankAnswer.Active;
         return new AgentOutcome(answer, id);
     }
@@ -184,8 +184,9 @@ public sealed class UpstreamBank(IHttpClientFactory httpFactory, OutboundCalls c
     {
         var number = Text(data, "account_number");
         var answer = Text(data, "status") is { } s ? AnswerOf(s) : BankAnswer.Active;
-        if (number is null && answer == BankAnswer.Active) return new AccountOutcome(BankAnswer.SystemError, Message: "Bank answered without an account number");
-        return new AccountOutcome(answer, number, Text(data, "ifsc_code") ?? SandboxBank.Ifsc, Text(data, "branch"));
+        if ((number is null && answer == BankAnswer.Active) || number is { Length: > 20 })
+            return new AccountOutcome(BankAnswer.SystemError, Message: "Bank answered without a valid account number");
+        return new AccountOutcome(answer, number, Ifsc(data) ?? SandboxBank.Ifsc, Text(data, "branch"));
     }
 
     private static BankAnswer AnswerOf(string? status) => status?.ToLowerInvariant() switch
@@ -224,6 +225,10 @@ public sealed class UpstreamBank(IHttpClientFactory httpFactory, OutboundCalls c
             return (status, body);
         }, ct);
     }
+
+    /// <summary>An IFSC is 11 characters (4 letters, 0, 6 alphanumerics); anything else from the parent is ignored.</summary>
+    private static string? Ifsc(JsonElement e) =>
+        Text(e, "ifsc_code") is { Length: 11 } v && v.Take(4).All(char.IsAsciiLetterUpper) && v[4] == '0' && v.All(char.IsAsciiLetterOrDigit) ? v : null;
 
     private static bool IsTrue(JsonElement body) =>
         body.TryGetProperty("status", out var s) && (s.ValueKind == JsonValueKind.True
