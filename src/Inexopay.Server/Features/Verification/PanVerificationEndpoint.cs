@@ -45,6 +45,21 @@ public sealed class PanVerificationEndpoint(
 
     public async Task<IResult> HandleAsync(HttpContext http, OrderPipeline orders)
     {
+        try
+        {
+            return await HandleCoreAsync(http, orders);
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // Database down or a bug: the contract's generic failure. A charged order left pending is refunded by
+            // StaleVerificationSweeper.
+            log.LogError(e, "PAN verification failed unexpectedly");
+            return Failure(Catalogue.SystemFailure, Meta("", ""));
+        }
+    }
+
+    private async Task<IResult> HandleCoreAsync(HttpContext http, OrderPipeline orders)
+    {
         var ct = http.RequestAborted;
         var headers = http.Request.Headers;
         var transactionId = headers["transactionId"].ToString().Trim();
@@ -123,9 +138,9 @@ public sealed class PanVerificationEndpoint(
     /// <summary>Our order id, sent as the provider's transactionId.</summary>
     public static string UpstreamTransactionId(Order order) => "ixp-" + order.Id;
 
+    /// <summary>The body as a JSON object, whatever content-type was declared (clients often forget it); null if it is not one.</summary>
     private static async Task<JsonDocument?> ReadBodyAsync(HttpContext http, CancellationToken ct)
     {
-        if (http.Request.HasFormContentType) return null;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
         try
         {

@@ -245,6 +245,17 @@ public sealed class PanVerificationErrorsSpec
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task A_json_body_is_read_even_under_another_content_type(string provider)
+    {
+        var server = SharedServers.For(provider);
+        var shop = await server.CreateResellerAsync();
+
+        var reply = await server.Http().SendRawAsync(shop.Username, shop.TestApiKey, "ct-1", Body, "application/x-www-form-urlencoded");
+
+        Assert.Equal(200, reply.Status);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task Checks_run_in_the_documented_order(string provider)
     {
         var server = SharedServers.For(provider);
