@@ -118,8 +118,11 @@ public sealed class HyperVergeConnector(IHttpClientFactory httpFactory, Outbound
     private static int? Score(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : null;
 
+    /// <summary>The provider's request id, capped to fit the order's ProviderRef column.</summary>
     private static string? RequestId(JsonElement? body) =>
-        body is { ValueKind: JsonValueKind.Object } b && b.TryGetProperty("metaData", out var m) ? Text(m, "requestId") : null;
+        body is { ValueKind: JsonValueKind.Object } b && b.TryGetProperty("metaData", out var m) && Text(m, "requestId") is { } id
+            ? Truncate(id, 128)
+            : null;
 
     private static string Truncate(string s, int max = 500) => s.Length <= max ? s : s[..max];
 
