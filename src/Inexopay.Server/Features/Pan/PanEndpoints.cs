@@ -35,6 +35,7 @@ public static class PanEndpoints
     public const string ProviderDidNotAnswer =
         "The PAN service provider did not answer. The application is PENDING: check pan_status.php; if it was not created it will be failed and refunded automatically.";
     public const string ProviderRefused = "The PAN service provider refused the application. The fee has been refunded.";
+    public const string ProviderUnreachable = "The PAN service provider is unreachable. Nothing was filed and the fee has been refunded; try again later.";
 
     public static void MapPanEndpoints(this IEndpointRouteBuilder app)
     {
@@ -101,6 +102,13 @@ public static class PanEndpoints
         {
             answer = await upstream.RequestPanAsync(application!.PortalTxnId, request!.Mobile, request.PanMode, request.PanType,
                 settings.BaseUrl(http.Request) + UpstreamCallbackPath, done);
+        }
+        catch (ProviderUnavailableException e) when (NeverSent(e))
+        {
+            log.LogWarning("PAN application {OrderId}: the provider could not be reached ({Reason}); refunding", record.Order.Id, e.Message);
+            var failed = await lifecycle.FailAsync(record.Order.Id, "The PAN service provider could not be reached", done);
+            return Fail(503, ProviderUnreachable, 0, ("order_id", record.Order.OrderRef), ("application_status", "FAILED"),
+                ("refunded", failed?.Record.Order.Refunded ?? false), ("balance", Money.Rupees(failed?.BalancePaise ?? 0)));
         }
         catch (ProviderUnavailableException e)
         {
@@ -219,6 +227,24 @@ public static class PanEndpoints
         await sync.SyncAsync(record.Application, now.UtcDateTime, TimeSpan.FromSeconds(2), CancellationToken.None);
         record = await lifecycle.FindAsync(record.Order.Id, ct) ?? record;
         return HtmlPages.Html(ReturnToReseller.Form(record), ownPage: true);
+    }
+
+    /// <summary>
+    /// True when the request certainly never reached the parent (open circuit, refused connection, unknown host), so
+    /// nothing can have been filed there and the fee can be refunded at once. Anything else (a timeout, a dropped
+    /// connection, a 5xx) may have filed the application and is left for the poller.
+    /// </summary>
+    private static bool NeverSent(ProviderUnavailableException e)
+    {
+        for (Exception? inner = e.InnerException; inner is not null; inner = inner.InnerException)
+            switch (inner)
+            {
+                case Polly.CircuitBreaker.BrokenCircuitException:
+                case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
+                case System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused }:
+                    return true;
+            }
+        return false;
     }
 
     private static async Task<string?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken ct)

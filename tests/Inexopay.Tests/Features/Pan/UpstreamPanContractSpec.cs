@@ -186,6 +186,26 @@ public sealed class UpstreamPanContractSpec
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task An_unreachable_parent_files_nothing_and_refunds_at_once(string provider)
+    {
+        await using var pair = await Pair.StartAsync(provider, (_, _) => new Dictionary<string, string?>
+        {
+            ["Providers:Upstream:BaseUrl"] = "http://127.0.0.1:9/", // nothing listens: the connection is refused
+            ["Providers:Upstream:Username"] = "child",
+            ["Providers:Upstream:ApiKey"] = "ixp_test_whatever",
+        });
+        var orderId = PanApi.NewOrderId();
+
+        var (status, body) = await pair.Child.RequestAsync(pair.Shop.LiveApiKey, pair.Shop.Username, orderId).ReadJsonAsync();
+
+        Assert.Equal(503, status);
+        Assert.StartsWith("The PAN service provider is unreachable", body.Str("message"));
+        Assert.Equal(("FAILED", true), (body.Str("application_status"), body.GetProperty("refunded").GetBoolean()));
+        Assert.Equal(1_000_00, await pair.Child.BalancePaiseAsync(pair.Shop.LiveApiKey, pair.Shop.Username));
+        Assert.Equal("FAILED", (await pair.Child.StatusAsync(pair.Shop.LiveApiKey, pair.Shop.Username, orderId)).Body.Str("status"));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task Notifications_at_the_callback_must_carry_the_parents_signature(string provider)
     {
         await using var pair = await Pair.StartAsync(provider);

@@ -42,7 +42,14 @@ public sealed class SandboxPanTestData(PanSettings settings) : ISandboxTestData
             ["orderid"] = "your order id",
             ["status"] = "PENDING, SUCCESS or FAILED",
         },
-        ["notifications"] = new[] { PanLifecycle.CreatedEvent, PanLifecycle.SucceededEvent, PanLifecycle.FailedEvent },
+        ["notifications"] = new Dictionary<string, object>
+        {
+            ["events"] = new[] { PanLifecycle.CreatedEvent, PanLifecycle.SucceededEvent, PanLifecycle.FailedEvent },
+            ["delivery"] = "JSON POST to return_url, signed as Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature " +
+                           "v1,<base64 HMAC-SHA256 of id.timestamp.body> keyed with your whsec_ secret); retried for more than 24 hours " +
+                           "until a 2xx answer. The applicant's browser arrives at the same return_url as a form POST.",
+            ["fields"] = new[] { "type", "timestamp", "order_id", "status", "reference", "txnid", "pan_mode", "pan_type", "amount", "refunded", "refund_amount", "message", "mode" },
+        },
         ["abandon_after_hours"] = settings.AbandonAfter.TotalHours,
     };
 }
