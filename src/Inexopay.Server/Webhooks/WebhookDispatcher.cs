@@ -104,15 +104,18 @@ public sealed class WebhookDispatcher : BackgroundService
     private async Task DeliverAsync(long id, CancellationToken ct)
     {
         await using var db = await _dbFactory.CreateDbContextAsync(ct);
-        var item = await db.Outbox.Where(m => m.Id == id)
-            .Join(db.Resellers, m => m.ResellerId, r => r.Id, (m, r) => new { Message = m, r.WebhookSecret })
-            .FirstAsync(ct);
-        var message = item.Message;
+        var message = await db.Outbox.FirstAsync(m => m.Id == id, ct);
+        // Read at each attempt, so a rotated secret signs the retries.
+        var secret = await db.Resellers.Where(r => r.Id == message.ResellerId).Select(r => r.WebhookSecret).FirstOrDefaultAsync(ct);
 
         var started = Stopwatch.GetTimestamp();
         int? status = null;
         string? error = null;
-        if (!TargetGuard.IsAcceptableUrl(message.TargetUrl, out var target))
+        if (secret is null)
+        {
+            error = "the reseller no longer exists";
+        }
+        else if (!TargetGuard.IsAcceptableUrl(message.TargetUrl, out var target))
         {
             error = "target is not an absolute http(s) URL";
         }
@@ -127,12 +130,13 @@ public sealed class WebhookDispatcher : BackgroundService
                 };
                 request.Headers.Add(StandardWebhooks.IdHeader, message.MessageId);
                 request.Headers.Add(StandardWebhooks.TimestampHeader, timestamp.ToString());
-                request.Headers.Add(StandardWebhooks.SignatureHeader, StandardWebhooks.Sign(item.WebhookSecret, message.MessageId, timestamp, message.Payload));
+                request.Headers.Add(StandardWebhooks.SignatureHeader, StandardWebhooks.Sign(secret, message.MessageId, timestamp, message.Payload));
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
                 status = (int)response.StatusCode;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TargetRefusedException && !ct.IsCancellationRequested)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
+                // Whatever went wrong is this attempt's failure: recorded and retried, never left hanging in a claim.
                 error = Describe(e);
             }
         }
@@ -176,7 +180,7 @@ public sealed class WebhookDispatcher : BackgroundService
     {
         for (var inner = e; inner is not null; inner = inner.InnerException)
             if (inner is TargetRefusedException refused) return "refused: " + refused.Message;
-        return e is TaskCanceledException ? "timed out" : e.Message;
+        return e is TaskCanceledException ? "timed out" : e is HttpRequestException ? e.Message : $"{e.GetType().Name}: {e.Message}";
     }
 
     public override void Dispose()

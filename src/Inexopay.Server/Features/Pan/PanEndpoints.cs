@@ -37,6 +37,9 @@ public static class PanEndpoints
     public const string ProviderRefused = "The PAN service provider refused the application. The fee has been refunded.";
     public const string ProviderUnreachable = "The PAN service provider is unreachable. Nothing was filed and the fee has been refunded; try again later.";
 
+    /// <summary>Unauthenticated prompts (a returning browser, an unsigned notification) ask the parent at most this often.</summary>
+    private static readonly TimeSpan UnverifiedPromptGap = TimeSpan.FromSeconds(2);
+
     public static void MapPanEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPostOnly(RequestPath, RequestPanAsync, (code, message) => Fail(code, message));
@@ -208,13 +211,20 @@ public static class PanEndpoints
             var body = await ReadBodyAsync(http.Request, 64 * 1024, ct);
             if (body is null) return Fail(413, "Notification too large");
             var h = http.Request.Headers;
-            if (upstream.Settings.WebhookSecret is { } secret && !StandardWebhooks.Verify(secret, h[StandardWebhooks.IdHeader],
-                    h[StandardWebhooks.TimestampHeader], h[StandardWebhooks.SignatureHeader], body, now))
-                return Fail(401, "Invalid webhook signature");
+            var verified = false;
+            if (upstream.Settings.WebhookSecret is { } secret)
+            {
+                if (!StandardWebhooks.Verify(secret, h[StandardWebhooks.IdHeader], h[StandardWebhooks.TimestampHeader],
+                        h[StandardWebhooks.SignatureHeader], body, now))
+                    return Fail(401, "Invalid webhook signature");
+                verified = true;
+            }
             var txnId = OrderIdOf(body);
             var known = txnId is null ? null : await lifecycle.FindByTxnIdAsync(txnId, ct);
+            // A verified notification always prompts a look; an unverified one (no secret configured) is throttled,
+            // and the background poller covers anything the throttle skips.
             if (known is not null && known.Application.Mode == ApiMode.Live)
-                await sync.SyncAsync(known.Application, now.UtcDateTime, TimeSpan.FromSeconds(2), CancellationToken.None);
+                await sync.SyncAsync(known.Application, now.UtcDateTime, verified ? TimeSpan.Zero : UnverifiedPromptGap, CancellationToken.None);
             // 2xx either way: an order we do not know will not become known by the parent retrying.
             return Json.Result(200, Json.Object(("status_code", 200), ("status", "SUCCESS"), ("message", known is null ? "Ignored" : "Received")));
         }
@@ -224,7 +234,7 @@ public static class PanEndpoints
         if (record is null || record.Application.Mode != ApiMode.Live)
             return HtmlPages.Html(HtmlPages.Page("Unknown application", "<div class=\"banner error\"><strong>Unknown application</strong>" +
                 "<p>This return does not match a PAN application.</p></div>"), 404, ownPage: true);
-        await sync.SyncAsync(record.Application, now.UtcDateTime, TimeSpan.FromSeconds(2), CancellationToken.None);
+        await sync.SyncAsync(record.Application, now.UtcDateTime, UnverifiedPromptGap, CancellationToken.None);
         record = await lifecycle.FindAsync(record.Order.Id, ct) ?? record;
         return HtmlPages.Html(ReturnToReseller.Form(record), ownPage: true);
     }

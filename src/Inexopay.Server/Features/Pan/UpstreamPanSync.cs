@@ -16,14 +16,20 @@ public sealed class UpstreamPanSync(InexopayDb db, PanLifecycle lifecycle, Upstr
     public const string FailedUpstreamReason = "PAN application failed at the provider";
     public const string NotCreatedUpstreamReason = "The application was not created at the provider";
 
+    /// <param name="minGap">
+    /// Ask only if nobody asked within this time (claimed, so one node asks). Zero: ask now regardless, for prompts
+    /// that are authenticated (a verified notification from the parent) and must not be lost to a recent poll that
+    /// still saw PENDING. Asking twice is harmless: a transition takes effect once.
+    /// </param>
     /// <returns>True when the parent was asked (whatever it said).</returns>
     public async Task<bool> SyncAsync(PanApplication application, DateTime now, TimeSpan minGap, CancellationToken ct)
     {
         if (application.Mode != ApiMode.Live || !upstream.Settings.Configured) return false;
         var askedBefore = now - minGap;
+        var regardless = minGap <= TimeSpan.Zero;
         var claimed = await db.PanApplications
             .Where(a => a.OrderId == application.OrderId && a.Status == PanApplicationStatus.Pending
-                        && (a.LastPolledAt == null || a.LastPolledAt <= askedBefore))
+                        && (regardless || a.LastPolledAt == null || a.LastPolledAt <= askedBefore))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.LastPolledAt, now), ct) == 1;
         if (!claimed) return false;
 

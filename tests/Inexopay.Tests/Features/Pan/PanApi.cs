@@ -46,10 +46,14 @@ public static class PanApi
         await server.Http().PostFormAsync(Request, RequestFields(apiKey, username, orderId, number, panMode, panType, returnUrl));
 
     /// <summary>request_pan.php that must succeed: the auto-submit form it answered.</summary>
-    public static async Task<AutoForm> RequestFormAsync(this InexopayServer server, string apiKey, string username, string orderId,
+    public static Task<AutoForm> RequestFormAsync(this InexopayServer server, string apiKey, string username, string orderId,
+        string number = "9876543210", string panMode = "EKYC", string panType = "new_pan", string returnUrl = PanServers.NowhereUrl) =>
+        server.Http().RequestFormAsync(apiKey, username, orderId, number, panMode, panType, returnUrl);
+
+    public static async Task<AutoForm> RequestFormAsync(this HttpClient http, string apiKey, string username, string orderId,
         string number = "9876543210", string panMode = "EKYC", string panType = "new_pan", string returnUrl = PanServers.NowhereUrl)
     {
-        using var response = await server.RequestAsync(apiKey, username, orderId, number, panMode, panType, returnUrl);
+        using var response = await http.PostFormAsync(Request, RequestFields(apiKey, username, orderId, number, panMode, panType, returnUrl));
         var html = await response.Content.ReadAsStringAsync();
         Assert.True(200 == (int)response.StatusCode, $"request_pan answered {(int)response.StatusCode}: {html}");
         Assert.Equal("text/html; charset=utf-8", response.Content.Headers.ContentType?.ToString());
@@ -97,13 +101,16 @@ public static class PanApi
         });
 
     public static Task<List<OutboxMessage>> OutboxForOrderAsync(this InexopayServer server, string username, string orderRef) =>
-        server.WithScopeAsync(async sp =>
-        {
-            var db = sp.GetRequiredService<InexopayDb>();
-            return await db.Outbox.Join(db.Orders, m => m.OrderId, o => o.Id, (m, o) => new { m, o })
+        server.Services.OutboxForOrderAsync(username, orderRef);
+
+    public static async Task<List<OutboxMessage>> OutboxForOrderAsync(this IServiceProvider services, string username, string orderRef)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InexopayDb>();
+        return await db.Outbox.Join(db.Orders, m => m.OrderId, o => o.Id, (m, o) => new { m, o })
                 .Join(db.Resellers, x => x.o.ResellerId, r => r.Id, (x, r) => new { x.m, x.o, r })
                 .Where(x => x.r.Username == username && x.o.OrderRef == orderRef).OrderBy(x => x.m.Id).Select(x => x.m).ToListAsync();
-        });
+    }
 
     public static JsonElement DecodeEnvelope(string req, out JsonElement inner, out JsonElement formData)
     {

@@ -40,6 +40,15 @@ public sealed class PanBrowserFlowSpec
         return (playwright, browser);
     }
 
+    /// <summary>
+    /// Waits until the browser is on <paramref name="url"/>. Polls the URL (an assertion with retries) rather than
+    /// WaitForURL, whose navigation waiter can miss a hop made from the previous page's onload auto-submit.
+    /// </summary>
+    private static Task WaitUrl(IPage page, Regex url) =>
+        Assertions.Expect(page).ToHaveURLAsync(url, new PageAssertionsToHaveURLOptions { Timeout = 30_000 });
+
+    private static Task OpenAsync(IPage page, string url) => page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+
     [ChromiumFact]
     public async Task Applicant_submits_on_the_sandbox_portal_and_comes_back_to_the_shop_which_is_notified()
     {
@@ -59,14 +68,14 @@ public sealed class PanBrowserFlowSpec
         var consoleErrors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
 
-        await page.GotoAsync(new Uri(shopSite.BaseAddress, "/apply").ToString());
-        await page.WaitForURLAsync(new Regex("/sandbox/protean/SpringBootFormHandling/newPanReq$"));
+        await OpenAsync(page, new Uri(shopSite.BaseAddress, "/apply").ToString());
+        await WaitUrl(page, new Regex("/sandbox/protean/SpringBootFormHandling/newPanReq$"));
         Assert.Equal("New PAN — Form 49A", await page.Locator("h1").TextContentAsync());
         Assert.Equal("PENDING", await page.Locator("#status").TextContentAsync());
         var txnId = await page.Locator("#txnid").TextContentAsync();
 
         await page.ClickAsync("#complete");
-        await page.WaitForURLAsync(shopSite.CallbackUrl);
+        await WaitUrl(page, new Regex("/callback$"));
         var result = await page.Locator("#result").TextContentAsync();
 
         var returned = Assert.Single(shopSite.BrowserReturns);
@@ -98,19 +107,19 @@ public sealed class PanBrowserFlowSpec
         using var _ = playwright;
         await using var __ = browser;
         var page = await browser.NewPageAsync();
-        await page.GotoAsync(new Uri(shopSite.BaseAddress, "/apply").ToString());
-        await page.WaitForURLAsync(new Regex("/crPanReq$"));
+        await OpenAsync(page, new Uri(shopSite.BaseAddress, "/apply").ToString());
+        await WaitUrl(page, new Regex("/crPanReq$"));
         await page.ClickAsync("#later");
-        await page.WaitForURLAsync(shopSite.CallbackUrl);
+        await WaitUrl(page, new Regex("/callback$"));
         Assert.Contains("status=PENDING", await page.Locator("#result").TextContentAsync());
 
         using (var resume = await server.Http().PostFormAsync(PanApi.Incomplete, ("api_key", shop.TestApiKey), ("username", shop.Username), ("orderid", orderId)))
             shopSite.Serve("/resume", await resume.Content.ReadAsStringAsync());
-        await page.GotoAsync(new Uri(shopSite.BaseAddress, "/resume").ToString());
-        await page.WaitForURLAsync(new Regex("/incompleteApplication$"));
-        Assert.Contains("Incomplete application resumed", await page.ContentAsync());
+        await OpenAsync(page, new Uri(shopSite.BaseAddress, "/resume").ToString());
+        await WaitUrl(page, new Regex("/incompleteApplication$"));
+        Assert.Equal("Incomplete application resumed.", await page.Locator(".banner").TextContentAsync());
         await page.ClickAsync("#fail");
-        await page.WaitForURLAsync(shopSite.CallbackUrl);
+        await WaitUrl(page, new Regex("/callback$"));
 
         Assert.Contains("status=FAILED", await page.Locator("#result").TextContentAsync());
         var final = await server.WaitForFinalStatusAsync(shop.TestApiKey, shop.Username, orderId);

@@ -130,15 +130,12 @@ public sealed class PanNotificationsSpec
     public async Task Two_nodes_on_one_database_deliver_each_message_exactly_once(string provider)
     {
         using var first = new InexopayServer(provider, PanServers.FastSettings());
-        using var second = new InexopayServer(provider, PanServers.FastSettings(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Default"] = first.Configuration["ConnectionStrings:Default"],
-        }));
+        using var second = new AnotherNode(first.Configuration);
         await using var shopSite = await StubHttpServer.StartAsync();
         var shop = await first.CreateResellerAsync();
 
         var orders = Enumerable.Range(0, 12).Select(_ => PanApi.NewOrderId()).ToList();
-        await Task.WhenAll(orders.Select((o, i) => (i % 2 == 0 ? first : second)
+        await Task.WhenAll(orders.Select((o, i) => (i % 2 == 0 ? first.Http() : second.Http())
             .RequestFormAsync(shop.TestApiKey, shop.Username, o, number: "9000000001", returnUrl: shopSite.CallbackUrl)));
         foreach (var o in orders) await shopSite.WaitForWebhookAsync("pan.application.succeeded", o);
         foreach (var o in orders) await shopSite.WaitForWebhookAsync("pan.application.created", o);
@@ -187,10 +184,12 @@ public sealed class PanNotificationsSpec
         await using var shopSite = await StubHttpServer.StartAsync();
         shopSite.AnswerWebhooksWith(500, 500);
         var orderId = PanApi.NewOrderId();
+        IReadOnlyDictionary<string, string?> installation;
         string connection;
         CreatedReseller shop;
         using (var before = new InexopayServer(provider, PanServers.FastSettings(new Dictionary<string, string?> { ["Webhooks:RetryDelaysSeconds"] = "3600,3600" })))
         {
+            installation = before.Configuration;
             connection = before.Configuration["ConnectionStrings:Default"]!;
             shop = await before.CreateResellerAsync();
             await before.RequestFormAsync(shop.TestApiKey, shop.Username, orderId, number: "9000000001", returnUrl: shopSite.CallbackUrl);
@@ -204,8 +203,8 @@ public sealed class PanNotificationsSpec
                          }).Build())))
             await db.Outbox.ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, DateTime.UtcNow.AddSeconds(-1)));
 
-        using var after = new InexopayServer(provider, PanServers.FastSettings(new Dictionary<string, string?> { ["ConnectionStrings:Default"] = connection }));
-        var delivered = await WaitForOutboxAsync(after, shop.Username, orderId, m => m.Status == OutboxStatus.Delivered, count: 2);
+        using var after = new AnotherNode(installation, new Dictionary<string, string?> { ["Webhooks:RetryDelaysSeconds"] = "0.3" });
+        var delivered = await WaitForOutboxAsync(after.Services, shop.Username, orderId, m => m.Status == OutboxStatus.Delivered, count: 2);
 
         Assert.Equal(2, delivered.Attempts);
         var ids = shopSite.Webhooks.GroupBy(w => w.Header("webhook-id")).ToList();
@@ -214,7 +213,10 @@ public sealed class PanNotificationsSpec
     }
 
     /// <summary>Waits until every one of the order's <paramref name="count"/> messages matches; returns the first.</summary>
-    private static async Task<OutboxMessage> WaitForOutboxAsync(InexopayServer server, string username, string orderId, Func<OutboxMessage, bool> match,
+    private static Task<OutboxMessage> WaitForOutboxAsync(InexopayServer server, string username, string orderId, Func<OutboxMessage, bool> match,
+        int count = 1) => WaitForOutboxAsync(server.Services, username, orderId, match, count);
+
+    private static async Task<OutboxMessage> WaitForOutboxAsync(IServiceProvider server, string username, string orderId, Func<OutboxMessage, bool> match,
         int count = 1)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -131,6 +131,23 @@ public sealed class UpstreamPanContractSpec
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task The_parents_signed_notification_is_acted_on_even_right_after_a_poll_saw_pending(string provider)
+    {
+        await using var pair = await Pair.StartAsync(provider);
+        var orderId = PanApi.NewOrderId();
+        await pair.Child.RequestFormAsync(pair.Shop.LiveApiKey, pair.Shop.Username, orderId, number: "9000000003", returnUrl: pair.ShopSite.CallbackUrl);
+        // A poll has just seen PENDING (stamped a little in the future, so any throttle would certainly apply).
+        Assert.Equal(1, await pair.Child.Services.GetRequiredService<PanWorker>().PollUpstreamAsync(DateTime.UtcNow.AddSeconds(5), default));
+
+        // The parent fails it; its notification is the only thing that can tell the child (the child's poller is idle).
+        Assert.Equal(1, await pair.Parent.Services.GetRequiredService<PanWorker>().SweepAbandonedAsync(DateTime.UtcNow.AddHours(73), default));
+
+        var final = await pair.Child.WaitForFinalStatusAsync(pair.Shop.LiveApiKey, pair.Shop.Username, orderId);
+        Assert.Equal(("FAILED", true), (final.Str("status"), final.GetProperty("refunded").GetBoolean()));
+        await pair.ShopSite.WaitForWebhookAsync("pan.application.failed", orderId);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task A_refusal_by_the_parent_refunds_at_once(string provider)
     {
         await using var pair = await Pair.StartAsync(provider, (account, parent) => new Dictionary<string, string?>
