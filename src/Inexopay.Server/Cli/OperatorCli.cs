@@ -150,7 +150,7 @@ public static class OperatorCli
                     test_api_key = created.TestApiKey,
                     webhook_secret = created.WebhookSecret,
                     plan = created.Plan,
-                    plan_expires_at = created.PlanExpiresAt?.ToString("yyyy-MM-dd"),
+                    plan_expires_at = (created.PlanExpiresAt is { } e ? WireTime.Date(e) : null),
                     bind_ip = created.BoundIps,
                     live_balance = Money.Rupees(created.LiveBalancePaise),
                     test_balance = Money.Rupees(created.TestBalancePaise),
@@ -181,7 +181,7 @@ public static class OperatorCli
                 var view = rows.Select(r => new
                 {
                     r.username, r.owner_name, r.email, r.status, r.plan,
-                    plan_expires_at = r.plan_expires_at?.ToString("yyyy-MM-dd"),
+                    plan_expires_at = (r.plan_expires_at is { } e ? WireTime.Date(e) : null),
                     r.bind_ip,
                     live_balance = Money.Rupees(r.live_balance_paise),
                     test_balance = Money.Rupees(r.test_balance_paise),
@@ -203,8 +203,8 @@ public static class OperatorCli
                         : throw new CliUsageError("--expires must be YYYY-MM-DD.")
                     : null;
                 var (plan, expiresAt) = await accounts.SetPlanAsync(cli.Required("username"), cli.Required("plan"), expires, Actor);
-                return await Print(stdout, cli, new { username = cli["username"], plan, plan_expires_at = expiresAt.ToString("yyyy-MM-dd") },
-                    $"{cli["username"]} is on plan {plan} until {expiresAt:yyyy-MM-dd}.");
+                return await Print(stdout, cli, new { username = cli["username"], plan, plan_expires_at = WireTime.Date(expiresAt) },
+                    $"{cli["username"]} is on plan {plan} until {WireTime.Date(expiresAt)}.");
             }
             case ("users", "bind-ip"):
             {

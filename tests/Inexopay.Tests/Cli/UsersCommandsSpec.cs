@@ -151,7 +151,7 @@ public sealed class UsersCommandsSpec
         Assert.Equal("Premium", after.Str("plan"));
         Assert.Equal("2031-03-31", after.Str("plan_expires_at"));
         await using (var context = db.Context())
-            Assert.Equal(new DateTime(2031, 3, 31, 23, 59, 59, DateTimeKind.Utc), context.Resellers.Single().PlanExpiresAt);
+            Assert.Equal(new DateTime(2031, 3, 31, 18, 29, 59, DateTimeKind.Utc), context.Resellers.Single().PlanExpiresAt); // 23:59:59 IST
 
         await cli.OkAsync("users", "activate", "--username", "shop_two");
         Assert.Equal("active", (await cli.UserAsync("shop_two")).Str("status"));

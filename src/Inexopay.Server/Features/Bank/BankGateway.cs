@@ -44,20 +44,6 @@ public interface IBankGateway
     Task<AccountOutcome?> AccountDetailsAsync(BankAccount account, CancellationToken ct);
 }
 
-/// <summary>Times on the bank endpoints are Indian Standard Time (UTC+05:30, no daylight saving), like the bank's own.</summary>
-public static class BankTime
-{
-    private static readonly TimeSpan Ist = TimeSpan.FromMinutes(330);
-
-    public static string Format(DateTime utc) =>
-        DateTime.SpecifyKind(utc, DateTimeKind.Utc).Add(Ist).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    public static string Date(DateTime utc) =>
-        DateTime.SpecifyKind(utc, DateTimeKind.Utc).Add(Ist).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.Add(Ist));
-}
-
 /// <summary>Agent and account states as stored and shown.</summary>
 public static class BankStatus
 {

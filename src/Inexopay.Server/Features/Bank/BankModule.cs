@@ -74,7 +74,7 @@ public static class BankModule
             v.PersonName("name", 128),
             v.Email("email"),
             v.Mobile("mobile"),
-            v.DateOfBirth("date_of_birth", BankTime.Today(clock), MinimumAgentAge),
+            v.DateOfBirth("date_of_birth", WireTime.Today(clock), MinimumAgentAge),
             v.Address("address", 512),
             v.PlaceName("state_name", 64),
             v.PlaceName("city_name", 64),

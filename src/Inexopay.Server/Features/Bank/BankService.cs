@@ -297,7 +297,7 @@ public sealed class BankService(InexopayDb db, OrderPipeline orders, SandboxBank
                 ("account_number", account.AccountNumber),
                 ("account_type", account.AccountType),
                 ("kyc_status", account.KycStatus),
-                ("last_updated", BankTime.Format(account.UpdatedAt)),
+                ("last_updated", WireTime.Format(account.UpdatedAt)),
                 ("order_type", "account_open"),
                 ("bcagentid", agent.AgentCode),
                 ("customer_name", CustomerName(account)),
@@ -339,7 +339,7 @@ public sealed class BankService(InexopayDb db, OrderPipeline orders, SandboxBank
             ("account_number", null),
             ("account_type", null),
             ("kyc_status", kyc),
-            ("last_updated", BankTime.Format(updated)),
+            ("last_updated", WireTime.Format(updated)),
             ("order_type", "agent_onboarding"),
             ("bcagentid", agentCode),
             ("agent_name", current?.Name)));
@@ -422,7 +422,7 @@ public sealed class BankService(InexopayDb db, OrderPipeline orders, SandboxBank
             ("shop_name", agent.ShopName),
             ("mobile", agent.Mobile),
             ("email", agent.Email),
-            ("created_at", BankTime.Format(agent.CreatedAt)),
+            ("created_at", WireTime.Format(agent.CreatedAt)),
             ("status", agent.Status));
         if (orderRef is not null) data["order_id"] = orderRef;
         return data;
@@ -435,7 +435,7 @@ public sealed class BankService(InexopayDb db, OrderPipeline orders, SandboxBank
         ("ifsc_code", a.Ifsc),
         ("branch", a.Branch),
         ("status", a.Status),
-        ("created_at", BankTime.Format(a.CreatedAt)),
+        ("created_at", WireTime.Format(a.CreatedAt)),
         ("kyc_status", a.KycStatus),
         ("order_id", orderRef));
 
@@ -451,7 +451,7 @@ public sealed class BankService(InexopayDb db, OrderPipeline orders, SandboxBank
         ("pancard", a.CustomerPan),
         ("kyc_status", a.KycStatus),
         ("account_status", a.Status),
-        ("opened_date", BankTime.Date(a.CreatedAt)),
+        ("opened_date", WireTime.Date(a.CreatedAt)),
         ("last_transaction", lastTransaction),
         ("order_id", orderRef),
         ("bcagentid", agentCode));

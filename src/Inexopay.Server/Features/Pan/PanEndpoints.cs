@@ -152,13 +152,13 @@ public static class PanEndpoints
             ("pan_mode", app.PanMode),
             ("amount", Money.Rupees(order.FeePaise)),
             ("balance", Money.Rupees(balance)),
-            ("date_time", app.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss")),
+            ("date_time", WireTime.Format(app.CreatedAt)),
             ("username", reseller.Username),
             ("pan_type", app.PanType),
             ("txnid", app.PortalTxnId),
             ("refunded", order.Refunded),
             ("failure_reason", app.FailureReason),
-            ("updated_at", app.UpdatedAt.ToString("yyyy-MM-dd HH:mm:ss")),
+            ("updated_at", WireTime.Format(app.UpdatedAt)),
             ("mode", AuthMessages.ModeName(app.Mode))));
     }
 

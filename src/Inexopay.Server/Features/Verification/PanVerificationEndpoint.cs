@@ -171,7 +171,7 @@ public sealed class PanVerificationEndpoint(
         AuthFailure.AccountInactive => Failure(Catalogue.UserIdDeactivated, meta, ("reason", AuthMessages.AccountInactive)),
         AuthFailure.NoActivePlan => Failure(Catalogue.UserValidityExpired, meta, ("reason", AuthMessages.NoActivePlan)),
         AuthFailure.PlanExpired => Failure(Catalogue.UserValidityExpired, meta, ("reason", AuthMessages.PlanExpired),
-            ("plan_expired_at", auth.Reseller!.PlanExpiresAt?.ToString("yyyy-MM-dd HH:mm:ss"))),
+            ("plan_expired_at", WireTime.Format(auth.Reseller!.PlanExpiresAt))),
         AuthFailure.RateLimited => Respond(429, AuthMessages.For(auth, default, "").Message, meta, auth.RetryAfterSeconds, []),
         _ => Failure(Catalogue.MissingCredentials, meta),
     };
