@@ -2,6 +2,7 @@ using Inexopay.Server.Auth;
 using Inexopay.Server.Features.Wallet;
 using Inexopay.Server.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Inexopay.Server.Orders;
 
@@ -54,7 +55,10 @@ public sealed class OrderPipeline(InexopayDb db, TimeProvider clock, SqliteWrite
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    /// <param name="inSameTransaction">Adds the service's own rows (a PAN application, a BC agent…) atomically with the charge.</param>
+    /// <param name="inSameTransaction">
+    /// Adds the service's own rows (a PAN application, a BC agent…) atomically with the charge, and may settle the order
+    /// at once by changing it (status, provider reference, result, <see cref="Order.ProviderCallStartedAt"/> = null).
+    /// </param>
     public async Task<PlaceResult> PlaceAsync(ResellerContext reseller, string service, string orderRef, string? requestJson,
         Func<InexopayDb, Order, Task>? inSameTransaction = null, CancellationToken ct = default)
     {
@@ -62,11 +66,6 @@ public sealed class OrderPipeline(InexopayDb db, TimeProvider clock, SqliteWrite
         if (orderRef.Length > MaxOrderRefLength)
             throw new ArgumentException($"An order id has at most {MaxOrderRefLength} characters; validate it before placing the order.", nameof(orderRef));
         if (reseller.FeeFor(service) is not { } fee) return new PlaceResult(PlaceStatus.ServiceNotInPlan);
-
-        // Cheap read first: most duplicates are retries of finished orders and need no write lock. The unique index
-        // below is what actually decides.
-        if (await db.Orders.AnyAsync(o => o.ResellerId == reseller.ResellerId && o.Mode == reseller.Mode && o.OrderRef == orderRef, ct))
-            return new PlaceResult(PlaceStatus.Duplicate);
 
         var now = Now;
         var order = new Order
@@ -83,15 +82,30 @@ public sealed class OrderPipeline(InexopayDb db, TimeProvider clock, SqliteWrite
             UpdatedAt = now,
         };
 
-        await using var tx = await gate.BeginAsync(db, ct);
+        await OpenAsync(ct);
         try
         {
-            db.Orders.Add(order);
+            // Cheap read first: most duplicates are retries of finished orders and need no write lock. The unique
+            // index below is what actually decides.
+            if (await Sql.ScalarAsync<int>(db, null,
+                    """SELECT 1 FROM "Orders" WHERE "ResellerId" = @reseller AND "Mode" = @mode AND "OrderRef" = @ref LIMIT 1""",
+                    ct, ("reseller", order.ResellerId), ("mode", order.Mode.ToString()), ("ref", orderRef)) is not null)
+                return new PlaceResult(PlaceStatus.Duplicate);
+
+            await using var tx = await gate.BeginAsync(db, ct);
+            var transaction = tx.Transaction;
             try
             {
-                await db.SaveChangesAsync(ct);
+                order.Id = (await Sql.ScalarAsync<long>(db, transaction,
+                    """
+                    INSERT INTO "Orders" ("ResellerId", "Mode", "OrderRef", "Service", "Status", "FeePaise", "Refunded",
+                        "ProviderCallStartedAt", "RequestJson", "CreatedAt", "UpdatedAt")
+                    VALUES (@reseller, @mode, @ref, @service, @status, @fee, @refunded, @now, @request, @now, @now) RETURNING "Id"
+                    """,
+                    ct, ("reseller", order.ResellerId), ("mode", order.Mode.ToString()), ("ref", orderRef), ("service", service),
+                    ("status", nameof(OrderStatus.Pending)), ("fee", fee), ("refunded", false), ("now", now), ("request", requestJson)))!.Value;
             }
-            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+            catch (Exception e) when (Sql.IsUniqueViolation(e))
             {
                 // A concurrent request with the same id won (on PostgreSQL this insert waited for it to commit).
                 return new PlaceResult(PlaceStatus.Duplicate);
@@ -109,21 +123,21 @@ public sealed class OrderPipeline(InexopayDb db, TimeProvider clock, SqliteWrite
                 }
                 order.ChargeEntryId = charge.Id;
                 balanceAfter = charge.BalanceAfterPaise;
+                await Sql.ExecuteAsync(db, transaction, """UPDATE "Orders" SET "ChargeEntryId" = @charge WHERE "Id" = @order""",
+                    ct, ("charge", charge.Id), ("order", order.Id));
             }
             else
             {
                 balanceAfter = await Ledger.BalanceAsync(db, reseller.WalletId, ct);
             }
 
-            if (inSameTransaction is not null) await inSameTransaction(db, order);
-            await db.SaveChangesAsync(ct);
+            if (inSameTransaction is not null) await RunInSameTransactionAsync(transaction, inSameTransaction, order, now, ct);
             await tx.CommitAsync(ct);
             return new PlaceResult(PlaceStatus.Placed, order, fee, balanceAfter);
         }
         finally
         {
-            // The context is scoped to the request: never let a failed or finished step be saved again by a later one.
-            db.ChangeTracker.Clear();
+            await CloseAsync();
         }
     }
 
@@ -153,25 +167,27 @@ public sealed class OrderPipeline(InexopayDb db, TimeProvider clock, SqliteWrite
         _ = ct; // deliberately not honoured, see CompleteAsync
         var none = CancellationToken.None;
         var now = Now;
-        await using var tx = await gate.BeginAsync(db, none);
+        await OpenAsync(none);
         try
         {
+            await using var tx = await gate.BeginAsync(db, none);
+            var transaction = tx.Transaction;
             // The conditional UPDATE is the claim: on PostgreSQL a concurrent caller waits for this row lock and then
             // finds the order no longer pending; on SQLite writers are serialised.
-            var updated = await db.Orders
-                .Where(o => o.Id == order.Id && o.Status == OrderStatus.Pending)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(o => o.Status, outcome.Status)
-                    .SetProperty(o => o.ProviderRef, o => outcome.ProviderRef ?? o.ProviderRef)
-                    .SetProperty(o => o.ResultJson, o => outcome.ResultJson ?? o.ResultJson)
-                    .SetProperty(o => o.FailureReason, outcome.FailureReason)
-                    .SetProperty(o => o.ProviderCallStartedAt, (DateTime?)null)
-                    .SetProperty(o => o.UpdatedAt, now), none);
+            var updated = await Sql.ExecuteAsync(db, transaction,
+                """
+                UPDATE "Orders" SET "Status" = @status, "ProviderRef" = COALESCE(@providerRef, "ProviderRef"),
+                    "ResultJson" = COALESCE(@result, "ResultJson"), "FailureReason" = @reason, "ProviderCallStartedAt" = NULL, "UpdatedAt" = @now
+                WHERE "Id" = @order AND "Status" = @pending
+                """,
+                none, ("status", outcome.Status.ToString()), ("providerRef", outcome.ProviderRef), ("result", outcome.ResultJson),
+                ("reason", outcome.FailureReason), ("now", now), ("order", order.Id), ("pending", nameof(OrderStatus.Pending)));
             if (updated == 0)
             {
-                await tx.CommitAsync(none);
                 var current = await db.Orders.Where(o => o.Id == order.Id).Select(o => new { o.Status, o.Refunded }).FirstAsync(none);
-                return new CompleteResult(false, current.Status, current.Refunded, await BalanceOfAsync(order, none));
+                var balance = await BalanceOfAsync(order, none);
+                await tx.CommitAsync(none);
+                return new CompleteResult(false, current.Status, current.Refunded, balance);
             }
 
             order.Status = outcome.Status;
@@ -183,40 +199,93 @@ public sealed class OrderPipeline(InexopayDb db, TimeProvider clock, SqliteWrite
             LedgerEntry? refund = null;
             if (outcome.Status == OrderStatus.Failed && outcome.Refund)
             {
-                refund = await RefundInTransactionAsync(order.Id, outcome.FailureReason ?? order.Service, now, none);
+                refund = await RefundInTransactionAsync(transaction, order.Id, outcome.FailureReason ?? order.Service, now, none);
                 if (refund is not null) order.Refunded = true;
             }
-            if (inSameTransaction is not null) await inSameTransaction(db, order);
-            await db.SaveChangesAsync(none);
+            if (inSameTransaction is not null) await RunInSameTransactionAsync(transaction, inSameTransaction, order, now, none);
+            var balanceAfter = refund?.BalanceAfterPaise ?? await BalanceOfAsync(order, none);
             await tx.CommitAsync(none);
-            return new CompleteResult(true, outcome.Status, order.Refunded, refund?.BalanceAfterPaise ?? await BalanceOfAsync(order, none));
+            return new CompleteResult(true, outcome.Status, order.Refunded, balanceAfter);
         }
         finally
         {
-            db.ChangeTracker.Clear();
+            await CloseAsync();
         }
+    }
+
+    private readonly record struct OrderFields(OrderStatus Status, string? ProviderRef, string? ResultJson, string? FailureReason,
+        DateTime? ProviderCallStartedAt, string? RequestJson)
+    {
+        public static OrderFields Of(Order o) => new(o.Status, o.ProviderRef, o.ResultJson, o.FailureReason, o.ProviderCallStartedAt, o.RequestJson);
+    }
+
+    /// <summary>
+    /// Runs the service's step in the transaction and saves what it did: rows it added to the context, and changes it
+    /// made to the order itself — a service whose answer is known at once (the sandbox) settles the order right here,
+    /// setting its status, provider reference, result and clearing <see cref="Order.ProviderCallStartedAt"/>.
+    /// </summary>
+    private async Task RunInSameTransactionAsync(IDbContextTransaction transaction, Func<InexopayDb, Order, Task> step, Order order,
+        DateTime now, CancellationToken ct)
+    {
+        var before = OrderFields.Of(order);
+        await step(db, order);
+        if (OrderFields.Of(order) != before)
+        {
+            order.UpdatedAt = now;
+            await Sql.ExecuteAsync(db, transaction,
+                """
+                UPDATE "Orders" SET "Status" = @status, "ProviderRef" = @providerRef, "ResultJson" = @result, "FailureReason" = @reason,
+                    "ProviderCallStartedAt" = @started, "RequestJson" = @request, "UpdatedAt" = @now
+                WHERE "Id" = @order
+                """,
+                ct, ("status", order.Status.ToString()), ("providerRef", order.ProviderRef), ("result", order.ResultJson),
+                ("reason", order.FailureReason), ("started", order.ProviderCallStartedAt), ("request", order.RequestJson), ("now", now),
+                ("order", order.Id));
+        }
+        if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
     /// Refunds the order's charge inside the caller's transaction: exactly the amount charged, to the wallet it came
     /// from, pointing at the charge. Null when there was no charge or it is already refunded.
     /// </summary>
-    private async Task<LedgerEntry?> RefundInTransactionAsync(long orderId, string reason, DateTime now, CancellationToken ct)
+    private async Task<LedgerEntry?> RefundInTransactionAsync(IDbContextTransaction transaction, long orderId, string reason, DateTime now,
+        CancellationToken ct)
     {
         var charge = await (from o in db.Orders
                             join e in db.LedgerEntries on o.ChargeEntryId equals e.Id
                             where o.Id == orderId
                             select new { e.Id, e.WalletId, e.AmountPaise }).FirstOrDefaultAsync(ct);
         if (charge is null || charge.AmountPaise >= 0) return null;
-        var claimed = await db.Orders.Where(o => o.Id == orderId && !o.Refunded)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Refunded, true), ct);
+        var claimed = await Sql.ExecuteAsync(db, transaction, """UPDATE "Orders" SET "Refunded" = @yes WHERE "Id" = @order AND "Refunded" = @no""",
+            ct, ("yes", true), ("order", orderId), ("no", false));
         if (claimed == 0) return null;
         return await Ledger.PostAsync(db, charge.WalletId, LedgerKind.Refund, -charge.AmountPaise, now,
             Truncate("refund: " + reason, 256), orderId, charge.Id, ct);
     }
 
-    private Task<long> BalanceOfAsync(Order order, CancellationToken ct) =>
-        db.Wallets.Where(w => w.ResellerId == order.ResellerId && w.Mode == order.Mode).Select(w => w.BalancePaise).FirstAsync(ct);
+    /// <summary>
+    /// One connection for the whole call: EF would otherwise open and close it around every statement outside the
+    /// transaction. Savepoints are off because a failure anywhere rolls the whole transaction back anyway. The
+    /// context is scoped to the request; clearing it means no failed or finished step is ever saved again by a later one.
+    /// </summary>
+    private async Task OpenAsync(CancellationToken ct)
+    {
+        db.Database.AutoSavepointsEnabled = false;
+        await db.Database.OpenConnectionAsync(ct);
+    }
+
+    private async Task CloseAsync()
+    {
+        db.ChangeTracker.Clear();
+        await db.Database.CloseConnectionAsync();
+    }
+
+    private static readonly CompiledPerModel<Func<InexopayDb, long, ApiMode, CancellationToken, Task<long>>> WalletBalance = new(() =>
+        EF.CompileAsyncQuery((InexopayDb db, long resellerId, ApiMode mode, CancellationToken ct) =>
+            db.Wallets.Where(w => w.ResellerId == resellerId && w.Mode == mode).Select(w => w.BalancePaise).First()));
+
+    private Task<long> BalanceOfAsync(Order order, CancellationToken ct) => WalletBalance.For(db)(db, order.ResellerId, order.Mode, ct);
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }

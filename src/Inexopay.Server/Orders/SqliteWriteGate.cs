@@ -48,6 +48,8 @@ public sealed class WriteTransaction(IDbContextTransaction transaction, Semaphor
 {
     private SemaphoreSlim? _gate = gate;
 
+    public IDbContextTransaction Transaction => transaction;
+
     public async Task CommitAsync(CancellationToken ct = default)
     {
         try

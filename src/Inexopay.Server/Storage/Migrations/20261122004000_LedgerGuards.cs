@@ -5,7 +5,8 @@ namespace Inexopay.Server.Storage.Migrations;
 
 /// <summary>
 /// The database itself refuses what the code never does: changing or deleting a ledger entry, and a wallet balance
-/// below zero. Written per provider (SQLite has no ALTER TABLE … ADD CONSTRAINT, so triggers there), same effect.
+/// below zero. Triggers on both providers (written per provider), so the schema's tables, columns, keys and indexes
+/// stay exactly what the model describes.
 /// </summary>
 [DbContext(typeof(InexopayDb))]
 [Migration("20261122004000_LedgerGuards")]
@@ -41,7 +42,16 @@ public sealed class LedgerGuards : Migration
             CREATE TRIGGER "TR_LedgerEntries_Immutable" BEFORE UPDATE OR DELETE ON "LedgerEntries"
             FOR EACH ROW EXECUTE FUNCTION "LedgerEntries_Immutable"();
             """);
-        m.Sql("""ALTER TABLE "Wallets" ADD CONSTRAINT "CK_Wallets_BalanceNotNegative" CHECK ("BalancePaise" >= 0);""");
+        // A trigger rather than a CHECK constraint: the model declares no constraints, and the schema stays what the
+        // model describes (tables, columns, keys, indexes) on both providers.
+        m.Sql($"""
+            CREATE FUNCTION "Wallets_NotNegative"() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION '{Negative}'; END $$;
+            """);
+        m.Sql("""
+            CREATE TRIGGER "TR_Wallets_NotNegative" BEFORE UPDATE OF "BalancePaise" ON "Wallets"
+            FOR EACH ROW WHEN (NEW."BalancePaise" < 0) EXECUTE FUNCTION "Wallets_NotNegative"();
+            """);
     }
 
     protected override void Down(MigrationBuilder m)
@@ -53,7 +63,8 @@ public sealed class LedgerGuards : Migration
             m.Sql("""DROP TRIGGER "TR_Wallets_NotNegative";""");
             return;
         }
-        m.Sql("""ALTER TABLE "Wallets" DROP CONSTRAINT "CK_Wallets_BalanceNotNegative";""");
+        m.Sql("""DROP TRIGGER "TR_Wallets_NotNegative" ON "Wallets";""");
+        m.Sql("""DROP FUNCTION "Wallets_NotNegative"();""");
         m.Sql("""DROP TRIGGER "TR_LedgerEntries_Immutable" ON "LedgerEntries";""");
         m.Sql("""DROP FUNCTION "LedgerEntries_Immutable"();""");
     }

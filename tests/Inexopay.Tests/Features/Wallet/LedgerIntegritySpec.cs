@@ -89,7 +89,9 @@ public sealed class LedgerIntegritySpec
                 Status = OrderStatus.Succeeded, CreatedAt = now, UpdatedAt = now,
             });
             await db.SaveChangesAsync();
+            await using var tx = await db.Database.BeginTransactionAsync();
             await Ledger.PostAsync(db, walletId, LedgerKind.Charge, -1_50, now, "stray charge", orderId: null);
+            await tx.CommitAsync();
         }
 
         var check = await CheckAsync(server, shop.Username);
