@@ -107,9 +107,10 @@ else
   echo "== PAN verification (sandbox, a paid order per request)"
   run pan pan-verification.lua "$TEST_KEY" "$CONNECTIONS" 0 /v1/NSDLPanVerificationDirect
   full=$(jq -r 'select(.name == "pan") | .rps' "$WORK/results.jsonl")
-  half_connections=16
-  # Each connection waits delay ms after each answer: offered ≈ connections * 1000 / delay ≈ half the full rate.
-  delay=$(awk -v c=$half_connections -v r="$full" 'BEGIN { d = int(c * 1000 / (r / 2)); if (d < 1) d = 1; print d }')
+  half_connections=$CONNECTIONS
+  # Each connection waits delay ms after each answer: offered ≈ connections * 1000 / (delay + latency), a little under
+  # half the full rate (wrk's delay is whole milliseconds, hence many connections with a long pause each).
+  delay=$(awk -v c="$half_connections" -v r="$full" 'BEGIN { d = int(c * 1000 / (r / 2)); if (d < 1) d = 1; print d }')
   echo "== PAN verification at about half load ($half_connections connections, ${delay} ms pause each)"
   run pan-half pan-verification.lua "$TEST_KEY" "$half_connections" "$delay" /v1/NSDLPanVerificationDirect
 fi

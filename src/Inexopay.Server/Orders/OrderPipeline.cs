@@ -47,8 +47,15 @@ public sealed record CompleteResult(bool Applied, OrderStatus Status, bool Refun
 /// (the process died mid call) is resolved by <see cref="OrderRecovery"/>. Services whose order legitimately stays
 /// pending (a PAN application waiting for the portal) record <see cref="ProviderOutcome.Pending"/>, which clears it.
 /// </para>
+/// <para>
+/// On PostgreSQL each call is its own transaction on the request's context. On SQLite, where only one transaction
+/// writes at a time anyway, calls are handed to <see cref="SqliteOrderWriter"/>, which commits whatever has queued up
+/// in one transaction, each call inside its own savepoint; a call returns only after that commit. The service's
+/// <c>inSameTransaction</c> step must therefore use the context it is given (never the request's own), and must not
+/// call the pipeline itself.
+/// </para>
 /// </summary>
-public sealed class OrderPipeline(InexopayDb db, TimeProvider clock, SqliteWriteGate gate)
+public sealed class OrderPipeline(InexopayDb db, TimeProvider clock, SqliteOrderWriter writer)
 {
     /// <summary>The column's width; the service validates the reseller's order id before this.</summary>
     public const int MaxOrderRefLength = 64;
@@ -56,8 +63,9 @@ public sealed class OrderPipeline(InexopayDb db, TimeProvider clock, SqliteWrite
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     /// <param name="inSameTransaction">
-    /// Adds the service's own rows (a PAN application, a BC agent…) atomically with the charge, and may settle the order
-    /// at once by changing it (status, provider reference, result, <see cref="Order.ProviderCallStartedAt"/> = null).
+    /// Adds the service's own rows (a PAN application, a BC agent…) atomically with the charge, through the context it
+    /// is given, and may settle the order at once by changing it (status, provider reference, result,
+    /// <see cref="Order.ProviderCallStartedAt"/> = null).
     /// </param>
     public async Task<PlaceResult> PlaceAsync(ResellerContext reseller, string service, string orderRef, string? requestJson,
         Func<InexopayDb, Order, Task>? inSameTransaction = null, CancellationToken ct = default)
@@ -66,6 +74,7 @@ public sealed class OrderPipeline(InexopayDb db, TimeProvider clock, SqliteWrite
         if (orderRef.Length > MaxOrderRefLength)
             throw new ArgumentException($"An order id has at most {MaxOrderRefLength} characters; validate it before placing the order.", nameof(orderRef));
         if (reseller.FeeFor(service) is not { } fee) return new PlaceResult(PlaceStatus.ServiceNotInPlan);
+        SqliteOrderWriter.ThrowIfInsideAStep();
 
         var now = Now;
         var order = new Order
@@ -82,58 +91,23 @@ public sealed class OrderPipeline(InexopayDb db, TimeProvider clock, SqliteWrite
             UpdatedAt = now,
         };
 
+        if (writer.Enabled)
+            return await writer.RunAsync((wdb, tx) => PlaceInTransactionAsync(wdb, tx, reseller, order, fee, inSameTransaction, now), ct);
+
         await OpenAsync(ct);
         try
         {
-            // Cheap read first: most duplicates are retries of finished orders and need no write lock. The unique
-            // index below is what actually decides.
+            // A cheap read first: most duplicates are retries of finished orders and need no row lock. The unique
+            // index is what actually decides.
             if (await Sql.ScalarAsync<int>(db, null,
                     """SELECT 1 FROM "Orders" WHERE "ResellerId" = @reseller AND "Mode" = @mode AND "OrderRef" = @ref LIMIT 1""",
                     ct, ("reseller", order.ResellerId), ("mode", order.Mode.ToString()), ("ref", orderRef)) is not null)
                 return new PlaceResult(PlaceStatus.Duplicate);
-
-            await using var tx = await gate.BeginAsync(db, ct);
-            var transaction = tx.Transaction;
-            try
-            {
-                order.Id = (await Sql.ScalarAsync<long>(db, transaction,
-                    """
-                    INSERT INTO "Orders" ("ResellerId", "Mode", "OrderRef", "Service", "Status", "FeePaise", "Refunded",
-                        "ProviderCallStartedAt", "RequestJson", "CreatedAt", "UpdatedAt")
-                    VALUES (@reseller, @mode, @ref, @service, @status, @fee, @refunded, @now, @request, @now, @now) RETURNING "Id"
-                    """,
-                    ct, ("reseller", order.ResellerId), ("mode", order.Mode.ToString()), ("ref", orderRef), ("service", service),
-                    ("status", nameof(OrderStatus.Pending)), ("fee", fee), ("refunded", false), ("now", now), ("request", requestJson)))!.Value;
-            }
-            catch (Exception e) when (Sql.IsUniqueViolation(e))
-            {
-                // A concurrent request with the same id won (on PostgreSQL this insert waited for it to commit).
-                return new PlaceResult(PlaceStatus.Duplicate);
-            }
-
-            long balanceAfter;
-            if (fee > 0)
-            {
-                var charge = await Ledger.PostAsync(db, reseller.WalletId, LedgerKind.Charge, -fee, now, service, order.Id, ct: ct);
-                if (charge is null)
-                {
-                    // Disposing the transaction rolls the order back, so the id stays free for a retry after a top-up.
-                    return new PlaceResult(PlaceStatus.InsufficientBalance, FeePaise: fee,
-                        BalanceAfterPaise: await Ledger.BalanceAsync(db, reseller.WalletId, ct));
-                }
-                order.ChargeEntryId = charge.Id;
-                balanceAfter = charge.BalanceAfterPaise;
-                await Sql.ExecuteAsync(db, transaction, """UPDATE "Orders" SET "ChargeEntryId" = @charge WHERE "Id" = @order""",
-                    ct, ("charge", charge.Id), ("order", order.Id));
-            }
-            else
-            {
-                balanceAfter = await Ledger.BalanceAsync(db, reseller.WalletId, ct);
-            }
-
-            if (inSameTransaction is not null) await RunInSameTransactionAsync(transaction, inSameTransaction, order, now, ct);
-            await tx.CommitAsync(ct);
-            return new PlaceResult(PlaceStatus.Placed, order, fee, balanceAfter);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var (result, keep) = await PlaceInTransactionAsync(db, transaction, reseller, order, fee, inSameTransaction, now, ct);
+            // Not keeping it: disposing rolls back, so a refused order leaves nothing and its id stays free.
+            if (keep) await transaction.CommitAsync(ct);
+            return result;
         }
         finally
         {
@@ -165,52 +139,102 @@ public sealed class OrderPipeline(InexopayDb db, TimeProvider clock, SqliteWrite
         Func<InexopayDb, Order, Task>? inSameTransaction = null, CancellationToken ct = default)
     {
         _ = ct; // deliberately not honoured, see CompleteAsync
-        var none = CancellationToken.None;
+        SqliteOrderWriter.ThrowIfInsideAStep();
         var now = Now;
-        await OpenAsync(none);
+        if (writer.Enabled)
+            return await writer.RunAsync((wdb, tx) => CompleteInTransactionAsync(wdb, tx, order, outcome, inSameTransaction, now), CancellationToken.None);
+
+        await OpenAsync(CancellationToken.None);
         try
         {
-            await using var tx = await gate.BeginAsync(db, none);
-            var transaction = tx.Transaction;
-            // The conditional UPDATE is the claim: on PostgreSQL a concurrent caller waits for this row lock and then
-            // finds the order no longer pending; on SQLite writers are serialised.
-            var updated = await Sql.ExecuteAsync(db, transaction,
-                """
-                UPDATE "Orders" SET "Status" = @status, "ProviderRef" = COALESCE(@providerRef, "ProviderRef"),
-                    "ResultJson" = COALESCE(@result, "ResultJson"), "FailureReason" = @reason, "ProviderCallStartedAt" = NULL, "UpdatedAt" = @now
-                WHERE "Id" = @order AND "Status" = @pending
-                """,
-                none, ("status", outcome.Status.ToString()), ("providerRef", outcome.ProviderRef), ("result", outcome.ResultJson),
-                ("reason", outcome.FailureReason), ("now", now), ("order", order.Id), ("pending", nameof(OrderStatus.Pending)));
-            if (updated == 0)
-            {
-                var current = await db.Orders.Where(o => o.Id == order.Id).Select(o => new { o.Status, o.Refunded }).FirstAsync(none);
-                var balance = await BalanceOfAsync(order, none);
-                await tx.CommitAsync(none);
-                return new CompleteResult(false, current.Status, current.Refunded, balance);
-            }
-
-            order.Status = outcome.Status;
-            order.ProviderRef = outcome.ProviderRef ?? order.ProviderRef;
-            order.ResultJson = outcome.ResultJson ?? order.ResultJson;
-            order.FailureReason = outcome.FailureReason;
-            order.ProviderCallStartedAt = null;
-            order.UpdatedAt = now;
-            LedgerEntry? refund = null;
-            if (outcome.Status == OrderStatus.Failed && outcome.Refund)
-            {
-                refund = await RefundInTransactionAsync(transaction, order.Id, outcome.FailureReason ?? order.Service, now, none);
-                if (refund is not null) order.Refunded = true;
-            }
-            if (inSameTransaction is not null) await RunInSameTransactionAsync(transaction, inSameTransaction, order, now, none);
-            var balanceAfter = refund?.BalanceAfterPaise ?? await BalanceOfAsync(order, none);
-            await tx.CommitAsync(none);
-            return new CompleteResult(true, outcome.Status, order.Refunded, balanceAfter);
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            var (result, keep) = await CompleteInTransactionAsync(db, transaction, order, outcome, inSameTransaction, now);
+            if (keep) await transaction.CommitAsync(CancellationToken.None);
+            return result;
         }
         finally
         {
             await CloseAsync();
         }
+    }
+
+    /// <summary>Claims the order id, charges the fee and runs the service's step. Keep = false: roll it all back.</summary>
+    private static async Task<(PlaceResult Result, bool Keep)> PlaceInTransactionAsync(InexopayDb db, IDbContextTransaction transaction,
+        ResellerContext reseller, Order order, long fee, Func<InexopayDb, Order, Task>? step, DateTime now, CancellationToken ct = default)
+    {
+        try
+        {
+            order.Id = (await Sql.ScalarAsync<long>(db, transaction,
+                """
+                INSERT INTO "Orders" ("ResellerId", "Mode", "OrderRef", "Service", "Status", "FeePaise", "Refunded",
+                    "ProviderCallStartedAt", "RequestJson", "CreatedAt", "UpdatedAt")
+                VALUES (@reseller, @mode, @ref, @service, @status, @fee, @refunded, @now, @request, @now, @now) RETURNING "Id"
+                """,
+                ct, ("reseller", order.ResellerId), ("mode", order.Mode.ToString()), ("ref", order.OrderRef), ("service", order.Service),
+                ("status", nameof(OrderStatus.Pending)), ("fee", fee), ("refunded", false), ("now", now), ("request", order.RequestJson)))!.Value;
+        }
+        catch (Exception e) when (Sql.IsUniqueViolation(e))
+        {
+            // Another call with the same id got there first (on PostgreSQL this insert waited for it to commit).
+            return (new PlaceResult(PlaceStatus.Duplicate), false);
+        }
+
+        long balanceAfter;
+        if (fee > 0)
+        {
+            var charge = await Ledger.PostAsync(db, reseller.WalletId, LedgerKind.Charge, -fee, now, order.Service, order.Id, ct: ct);
+            if (charge is null)
+                return (new PlaceResult(PlaceStatus.InsufficientBalance, FeePaise: fee,
+                    BalanceAfterPaise: await Ledger.BalanceAsync(db, reseller.WalletId, ct)), false);
+            order.ChargeEntryId = charge.Id;
+            balanceAfter = charge.BalanceAfterPaise;
+        }
+        else
+        {
+            balanceAfter = await Ledger.BalanceAsync(db, reseller.WalletId, ct);
+        }
+
+        // The charge's id goes on the order together with whatever the service's step changed: one UPDATE.
+        await RunStepAsync(db, transaction, step, order, now, order.ChargeEntryId is not null, ct);
+        return (new PlaceResult(PlaceStatus.Placed, order, fee, balanceAfter), true);
+    }
+
+    /// <summary>Records the outcome if the order is still pending, refunds a failure, runs the service's step.</summary>
+    private static async Task<(CompleteResult Result, bool Keep)> CompleteInTransactionAsync(InexopayDb db, IDbContextTransaction transaction,
+        Order order, ProviderOutcome outcome, Func<InexopayDb, Order, Task>? step, DateTime now)
+    {
+        var none = CancellationToken.None;
+        // The conditional UPDATE is the claim: on PostgreSQL a concurrent caller waits for this row lock and then
+        // finds the order no longer pending; on SQLite writers are serialised.
+        var updated = await Sql.ExecuteAsync(db, transaction,
+            """
+            UPDATE "Orders" SET "Status" = @status, "ProviderRef" = COALESCE(@providerRef, "ProviderRef"),
+                "ResultJson" = COALESCE(@result, "ResultJson"), "FailureReason" = @reason, "ProviderCallStartedAt" = NULL, "UpdatedAt" = @now
+            WHERE "Id" = @order AND "Status" = @pending
+            """,
+            none, ("status", outcome.Status.ToString()), ("providerRef", outcome.ProviderRef), ("result", outcome.ResultJson),
+            ("reason", outcome.FailureReason), ("now", now), ("order", order.Id), ("pending", nameof(OrderStatus.Pending)));
+        if (updated == 0)
+        {
+            var current = await db.Orders.Where(o => o.Id == order.Id).Select(o => new { o.Status, o.Refunded }).FirstAsync(none);
+            return (new CompleteResult(false, current.Status, current.Refunded, await BalanceOfAsync(db, order, none)), false);
+        }
+
+        order.Status = outcome.Status;
+        order.ProviderRef = outcome.ProviderRef ?? order.ProviderRef;
+        order.ResultJson = outcome.ResultJson ?? order.ResultJson;
+        order.FailureReason = outcome.FailureReason;
+        order.ProviderCallStartedAt = null;
+        order.UpdatedAt = now;
+        LedgerEntry? refund = null;
+        if (outcome.Status == OrderStatus.Failed && outcome.Refund)
+        {
+            refund = await RefundInTransactionAsync(db, transaction, order.Id, outcome.FailureReason ?? order.Service, now, none);
+            if (refund is not null) order.Refunded = true;
+        }
+        if (step is not null) await RunStepAsync(db, transaction, step, order, now, false, none);
+        var balanceAfter = refund?.BalanceAfterPaise ?? await BalanceOfAsync(db, order, none);
+        return (new CompleteResult(true, outcome.Status, order.Refunded, balanceAfter), true);
     }
 
     private readonly record struct OrderFields(OrderStatus Status, string? ProviderRef, string? ResultJson, string? FailureReason,
@@ -224,33 +248,40 @@ public sealed class OrderPipeline(InexopayDb db, TimeProvider clock, SqliteWrite
     /// made to the order itself — a service whose answer is known at once (the sandbox) settles the order right here,
     /// setting its status, provider reference, result and clearing <see cref="Order.ProviderCallStartedAt"/>.
     /// </summary>
-    private async Task RunInSameTransactionAsync(IDbContextTransaction transaction, Func<InexopayDb, Order, Task> step, Order order,
-        DateTime now, CancellationToken ct)
+    private static async Task RunStepAsync(InexopayDb db, IDbContextTransaction transaction, Func<InexopayDb, Order, Task>? step, Order order,
+        DateTime now, bool saveChargeId, CancellationToken ct)
     {
         var before = OrderFields.Of(order);
-        await step(db, order);
-        if (OrderFields.Of(order) != before)
+        if (step is not null) await SqliteOrderWriter.RunStepAsync(step, db, order);
+        var after = OrderFields.Of(order);
+        // Only what changed is written: the caller's Order may be a partial copy.
+        var set = new List<(string Column, object? Value)>(8);
+        if (saveChargeId) set.Add(("ChargeEntryId", order.ChargeEntryId));
+        if (after.Status != before.Status) set.Add(("Status", after.Status.ToString()));
+        if (after.ProviderRef != before.ProviderRef) set.Add(("ProviderRef", after.ProviderRef));
+        if (after.ResultJson != before.ResultJson) set.Add(("ResultJson", after.ResultJson));
+        if (after.FailureReason != before.FailureReason) set.Add(("FailureReason", after.FailureReason));
+        if (after.ProviderCallStartedAt != before.ProviderCallStartedAt) set.Add(("ProviderCallStartedAt", after.ProviderCallStartedAt));
+        if (after.RequestJson != before.RequestJson) set.Add(("RequestJson", after.RequestJson));
+        if (after != before)
         {
             order.UpdatedAt = now;
-            await Sql.ExecuteAsync(db, transaction,
-                """
-                UPDATE "Orders" SET "Status" = @status, "ProviderRef" = @providerRef, "ResultJson" = @result, "FailureReason" = @reason,
-                    "ProviderCallStartedAt" = @started, "RequestJson" = @request, "UpdatedAt" = @now
-                WHERE "Id" = @order
-                """,
-                ct, ("status", order.Status.ToString()), ("providerRef", order.ProviderRef), ("result", order.ResultJson),
-                ("reason", order.FailureReason), ("started", order.ProviderCallStartedAt), ("request", order.RequestJson), ("now", now),
-                ("order", order.Id));
+            set.Add(("UpdatedAt", now));
         }
-        if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
+        if (set.Count > 0)
+        {
+            var sql = $"""UPDATE "Orders" SET {string.Join(", ", set.Select((c, i) => $"\"{c.Column}\" = @p{i}"))} WHERE "Id" = @order""";
+            await Sql.ExecuteAsync(db, transaction, sql, ct, [.. set.Select((c, i) => ($"p{i}", c.Value)), ("order", (object?)order.Id)]);
+        }
+        if (step is not null && db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
     /// Refunds the order's charge inside the caller's transaction: exactly the amount charged, to the wallet it came
     /// from, pointing at the charge. Null when there was no charge or it is already refunded.
     /// </summary>
-    private async Task<LedgerEntry?> RefundInTransactionAsync(IDbContextTransaction transaction, long orderId, string reason, DateTime now,
-        CancellationToken ct)
+    private static async Task<LedgerEntry?> RefundInTransactionAsync(InexopayDb db, IDbContextTransaction transaction, long orderId,
+        string reason, DateTime now, CancellationToken ct)
     {
         var charge = await (from o in db.Orders
                             join e in db.LedgerEntries on o.ChargeEntryId equals e.Id
@@ -285,7 +316,8 @@ public sealed class OrderPipeline(InexopayDb db, TimeProvider clock, SqliteWrite
         EF.CompileAsyncQuery((InexopayDb db, long resellerId, ApiMode mode, CancellationToken ct) =>
             db.Wallets.Where(w => w.ResellerId == resellerId && w.Mode == mode).Select(w => w.BalancePaise).First()));
 
-    private Task<long> BalanceOfAsync(Order order, CancellationToken ct) => WalletBalance.For(db)(db, order.ResellerId, order.Mode, ct);
+    private static Task<long> BalanceOfAsync(InexopayDb db, Order order, CancellationToken ct) =>
+        WalletBalance.For(db)(db, order.ResellerId, order.Mode, ct);
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }

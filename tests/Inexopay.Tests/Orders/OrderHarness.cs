@@ -82,7 +82,7 @@ public static class OrderHarness
             Assert.Equal(running, e.BalanceAfterPaise);
         }
 
-        var checks = await server.WithScopeAsync(sp => sp.GetRequiredService<WalletAdmin>().VerifyAsync());
+        var checks = await server.WithScopeAsync(sp => sp.GetRequiredService<WalletAdmin>().AuditAsync());
         var mine = Assert.Single(checks, c => c.Username == reseller.Username && c.Mode == "live");
         Assert.True(mine.Consistent, string.Join("; ", mine.Problems));
     }

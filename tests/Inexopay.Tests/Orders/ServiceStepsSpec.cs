@@ -81,6 +81,57 @@ public sealed class ServiceStepsSpec
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task Steps_failing_among_concurrent_orders_take_nothing_else_down(string provider)
+    {
+        var server = SharedServers.For(provider);
+        var (_, reseller) = await ShopAsync(server, 100_00);
+
+        // On SQLite these share transactions (group commit): a failing step must roll back its own order only.
+        var results = await ConcurrentlyAsync(24, async i =>
+        {
+            await using var scope = server.Services.CreateAsyncScope();
+            try
+            {
+                var placed = await scope.ServiceProvider.GetRequiredService<OrderPipeline>().PlaceAsync(reseller, Services.PanVerification,
+                    $"MIXED-{i}", null, (db, order) =>
+                    {
+                        db.AuditLog.Add(new AuditEntry { Actor = "test", Action = "mixed", Target = order.OrderRef, CreatedAt = DateTime.UtcNow });
+                        return i % 3 == 0 ? throw new InvalidOperationException("step failed") : Task.CompletedTask;
+                    });
+                return placed.Status.ToString();
+            }
+            catch (InvalidOperationException)
+            {
+                return "threw";
+            }
+        });
+
+        Assert.Equal(8, results.Count(r => r == "threw"));
+        Assert.Equal(16, results.Count(r => r == nameof(PlaceStatus.Placed)));
+        var books = await BooksAsync(server, reseller);
+        Assert.Equal(Enumerable.Range(0, 24).Where(i => i % 3 != 0).Select(i => $"MIXED-{i}").Order(), books.Orders.Select(o => o.OrderRef).Order());
+        Assert.Equal(100_00 - 16 * Fee, books.BalancePaise);
+        await using (var scope = server.Services.CreateAsyncScope())
+            Assert.Equal(books.Orders.Select(o => o.OrderRef).Order(), (await scope.ServiceProvider.GetRequiredService<InexopayDb>().AuditLog
+                .Where(a => a.Action == "mixed" && a.Target!.StartsWith("MIXED-")).Select(a => a.Target!).ToListAsync()).Order());
+        await AssertBooksBalanceAsync(server, reseller);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_step_cannot_call_the_pipeline_inside_its_own_transaction(string provider)
+    {
+        var server = SharedServers.For(provider);
+        var (_, reseller) = await ShopAsync(server, 100_00);
+        await using var scope = server.Services.CreateAsyncScope();
+        var pipeline = scope.ServiceProvider.GetRequiredService<OrderPipeline>();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.PlaceAsync(reseller, Services.PanVerification, "OUTER", null,
+            async (_, _) => await pipeline.PlaceAsync(reseller, Services.PanVerification, "INNER", null)));
+
+        Assert.Empty((await BooksAsync(server, reseller)).Orders);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task A_commission_posted_with_a_success_is_credited_once(string provider)
     {
         var server = SharedServers.For(provider);

@@ -55,12 +55,20 @@ public sealed class WalletAdmin(InexopayDb db, TimeProvider clock, ResellerAccou
     }
 
     /// <summary>
-    /// The books audit, read from one consistent snapshot while the server keeps writing. For every wallet: the
-    /// balance equals the sum of its entries and the balance-after of its newest entry, and is not negative; no entry
-    /// records a negative balance; every order with a fee has its charge (of that fee, pointing back at it) and every
-    /// charge its order; and an order is flagged refunded exactly when one refund entry reverses its charge.
+    /// The wallets audit (<c>wallet verify</c>), read from one consistent snapshot while the server keeps writing. For
+    /// every wallet: the balance equals the sum of its entries and the balance-after of its newest entry, and is not
+    /// negative; no entry records a negative balance.
     /// </summary>
-    public async Task<List<WalletCheck>> VerifyAsync(CancellationToken ct = default)
+    public Task<List<WalletCheck>> VerifyAsync(CancellationToken ct = default) => CheckAsync(orders: false, ct);
+
+    /// <summary>
+    /// <see cref="VerifyAsync"/> plus the orders against the ledger: every order with a fee has its charge (of that
+    /// fee, pointing back at it) and every charge its order; every refund reverses one charge of its order; and an
+    /// order is flagged refunded exactly when its charge has been reversed (and only a failed order is).
+    /// </summary>
+    public Task<List<WalletCheck>> AuditAsync(CancellationToken ct = default) => CheckAsync(orders: true, ct);
+
+    private async Task<List<WalletCheck>> CheckAsync(bool orders, CancellationToken ct)
     {
         await using var snapshot = await ReadSnapshot.BeginAsync(db, ct);
         var ledger = await db.LedgerEntries.GroupBy(e => e.WalletId)
@@ -83,6 +91,8 @@ public sealed class WalletAdmin(InexopayDb db, TimeProvider clock, ResellerAccou
         const int Limit = 1000;
         foreach (var e in await db.LedgerEntries.Where(e => e.BalanceAfterPaise < 0).Select(e => new { e.WalletId, e.Id }).Take(Limit).ToListAsync(ct))
             Add(e.WalletId, $"entry #{e.Id} records a negative balance");
+
+        if (!orders) return Checks();
 
         var ordersWithoutCharge = await db.Orders
             .Where(o => o.FeePaise > 0 && !db.LedgerEntries.Any(e => e.Id == o.ChargeEntryId && e.Kind == LedgerKind.Charge
@@ -110,7 +120,9 @@ public sealed class WalletAdmin(InexopayDb db, TimeProvider clock, ResellerAccou
             if (walletOf.TryGetValue((o.ResellerId, o.Mode), out var w))
                 Add(w, o.Refunded ? $"order {o.OrderRef} is marked refunded without a refund entry, or is not failed" : $"order {o.OrderRef} was refunded but is not marked so");
 
-        return wallets.Select(w => new WalletCheck(w.Username, AuthMessages.ModeName(w.Mode), w.BalancePaise, sums.GetValueOrDefault(w.Id),
-            latest.TryGetValue(w.Id, out var after) ? after : null, problems[w.Id])).ToList();
+        return Checks();
+
+        List<WalletCheck> Checks() => wallets.Select(w => new WalletCheck(w.Username, AuthMessages.ModeName(w.Mode), w.BalancePaise,
+            sums.GetValueOrDefault(w.Id), latest.TryGetValue(w.Id, out var after) ? after : null, problems[w.Id])).ToList();
     }
 }
