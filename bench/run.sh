@@ -111,6 +111,11 @@ else
   # Each connection waits delay ms after each answer: offered ≈ connections * 1000 / (delay + latency), a little under
   # half the full rate (wrk's delay is whole milliseconds, hence many connections with a long pause each).
   delay=$(awk -v c="$half_connections" -v r="$full" 'BEGIN { d = int(c * 1000 / (r / 2)); if (d < 1) d = 1; print d }')
+  # Calibrate once: rate = connections / (pause + latency), and the latency is the one at that load.
+  calibration=$(BENCH_API_KEY=$TEST_KEY BENCH_DELAY_MS=$delay BENCH_RUN_ID="calibrate-$(date +%s%N)" \
+    wrk -t"$THREADS" -c"$half_connections" -d5s -s "$BENCH_LUA_DIR/pan-verification.lua" "$URL/v1/NSDLPanVerificationDirect" | grep '^{')
+  delay=$(jq -r --argjson c "$half_connections" --argjson r "$full" --argjson d "$delay" \
+    '(($c * 1000 / .rps) - $d) as $latency | (($c * 1000 / ($r / 2)) - $latency | round) | if . < 1 then 1 else . end' <<<"$calibration")
   echo "== PAN verification at about half load ($half_connections connections, ${delay} ms pause each)"
   run pan-half pan-verification.lua "$TEST_KEY" "$half_connections" "$delay" /v1/NSDLPanVerificationDirect
 fi

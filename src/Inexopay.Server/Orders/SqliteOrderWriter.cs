@@ -86,7 +86,8 @@ public sealed class SqliteOrderWriter : IAsyncDisposable
             }
             catch (Exception e)
             {
-                // Opening, BEGIN or COMMIT failed: nothing of the batch is durable, so every call in it fails.
+                // Opening, BEGIN, a savepoint or COMMIT failed: nothing of the batch is durable, so every call in it
+                // fails (those already answered keep their answer: TrySet). The loop goes on with the next batch.
                 _log.LogError(e, "A batch of {Count} order writes failed", batch.Count);
                 foreach (var job in batch) job.Fail(e);
             }
@@ -129,13 +130,14 @@ public sealed class SqliteOrderWriter : IAsyncDisposable
                 done.Add(job);
             }
             await transaction.CommitAsync();
+            // Durable now: answer at once (before giving the connection back, which could still throw).
+            foreach (var job in done) job.Complete();
         }
         finally
         {
             db.ChangeTracker.Clear();
             await db.Database.CloseConnectionAsync();
         }
-        foreach (var job in done) job.Complete();
     }
 
     public async ValueTask DisposeAsync()

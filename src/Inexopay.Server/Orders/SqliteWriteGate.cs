@@ -10,8 +10,9 @@ namespace Inexopay.Server.Orders;
 /// <summary>
 /// SQLite lets one transaction write at a time. When two connections of this process race for it, the loser gets
 /// SQLITE_BUSY and Microsoft.Data.Sqlite retries by blocking a thread-pool thread for 150 ms per attempt: under load
-/// that starves the pool and turns a 0.2 ms charge into hundreds of milliseconds. The money paths therefore queue
-/// for the write lock here, asynchronously and in order, before BEGIN IMMEDIATE. On PostgreSQL the gate is open:
+/// that starves the pool and turns a 0.2 ms charge into hundreds of milliseconds. This process's writers of money
+/// therefore take turns here, asynchronously and in order, before BEGIN IMMEDIATE: the order writer
+/// (<see cref="SqliteOrderWriter"/>, one turn per batch) and operator wallet actions. On PostgreSQL the gate is open:
 /// row locks do the ordering there. Writers in other processes (the operator CLI) still meet SQLite's own lock,
 /// which <see cref="SqliteConnectionSettings"/> turns into a short native wait instead of the 150 ms polling.
 /// </summary>
