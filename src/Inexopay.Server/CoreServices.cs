@@ -23,6 +23,7 @@ public static class CoreServices
         services.AddScoped<PlanCatalog>();
         services.AddScoped<WalletAdmin>();
         services.AddScoped<OrderPipeline>();
+        services.AddOrders();
         return services;
     }
 }

@@ -41,6 +41,7 @@ app.MapWebhooks();
 app.MapVerification();
 app.MapPanApplications();
 app.MapBank();
+Inexopay.Server.Features.Wallet.BenchBareEndpoint.MapBenchBareEndpoint(app); // only when Bench:BareEndpoint=true
 app.MapHealthChecks("/health/live");
 app.MapGet("/health/ready", async (InexopayDb db, CancellationToken ct) =>
     await db.Database.CanConnectAsync(ct) ? Results.Ok(new { status = "ready" }) : Results.Json(new { status = "database unreachable" }, statusCode: 503));
