@@ -151,6 +151,7 @@ public sealed class PanVerificationMoneySpec
         var reply = await server.Http().VerifyAsync(shop, "ABCPV1234D", transactionId: "db-1");
 
         AssertFailure(reply, 500, "System Failure or common error message for request", null, metaData: false);
+        await server.WithScopeAsync(sp => sp.GetRequiredService<InexopayDb>().Database.ExecuteSqlRawAsync("""ALTER TABLE "OrdersGone" RENAME TO "Orders" """));
         Assert.Equal(1_000_000, await server.BalancePaiseAsync(shop, ApiMode.Test));
     }
 
