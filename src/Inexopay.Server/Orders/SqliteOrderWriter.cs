@@ -101,6 +101,9 @@ public sealed class SqliteOrderWriter : IAsyncDisposable
         var db = scope.ServiceProvider.GetRequiredService<InexopayDb>();
         db.Database.AutoSavepointsEnabled = false;
         var done = new List<Job>(batch.Count);
+        // A job that failed is answered after the commit too: its failure may come from a row an earlier job of the
+        // same batch wrote (a unique index), which the caller must be able to read once it hears back.
+        var failed = new List<(Job Job, Exception Error)>();
         await db.Database.OpenConnectionAsync();
         try
         {
@@ -122,7 +125,7 @@ public sealed class SqliteOrderWriter : IAsyncDisposable
                 {
                     await Sql.ExecuteAsync(db, transaction, "ROLLBACK TO \"order\"; RELEASE \"order\"", CancellationToken.None);
                     db.ChangeTracker.Clear();
-                    job.Fail(e);
+                    failed.Add((job, e));
                     continue;
                 }
                 await Sql.ExecuteAsync(db, transaction, keep ? "RELEASE \"order\"" : "ROLLBACK TO \"order\"; RELEASE \"order\"", CancellationToken.None);
@@ -132,6 +135,7 @@ public sealed class SqliteOrderWriter : IAsyncDisposable
             await transaction.CommitAsync();
             // Durable now: answer at once (before giving the connection back, which could still throw).
             foreach (var job in done) job.Complete();
+            foreach (var (job, error) in failed) job.Fail(error);
         }
         finally
         {
