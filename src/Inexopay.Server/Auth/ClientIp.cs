@@ -39,6 +39,20 @@ public sealed class ClientIp(IConfiguration config)
 /// <summary>A single address or a CIDR range.</summary>
 public readonly record struct IpRange(IPAddress Network, int PrefixLength)
 {
+    /// <summary>
+    /// Strict: IPAddress.TryParse also takes shorthand such as "1.2.3" (= 1.2.0.3), which would bind a mistyped
+    /// address; an IPv4 address must have four dotted decimal parts.
+    /// </summary>
+    private static bool TryParseAddress(string text, out IPAddress address)
+    {
+        address = IPAddress.None;
+        if (!text.Contains(':') && (text.Split('.') is not { Length: 4 } parts || parts.Any(p => p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit))))
+            return false;
+        if (!IPAddress.TryParse(text, out var parsed)) return false;
+        address = ClientIp.Normalize(parsed);
+        return true;
+    }
+
     public static bool TryParse(string? text, out IpRange range)
     {
         range = default;
@@ -47,13 +61,12 @@ public readonly record struct IpRange(IPAddress Network, int PrefixLength)
         var slash = text.IndexOf('/');
         if (slash < 0)
         {
-            if (!IPAddress.TryParse(text, out var single)) return false;
-            single = ClientIp.Normalize(single);
+            if (!TryParseAddress(text, out var single)) return false;
             range = new IpRange(single, single.GetAddressBytes().Length * 8);
             return true;
         }
-        if (!IPAddress.TryParse(text[..slash], out var network) || !int.TryParse(text[(slash + 1)..], out var prefix)) return false;
-        network = ClientIp.Normalize(network);
+        if (!TryParseAddress(text[..slash], out var network) || !int.TryParse(text[(slash + 1)..], System.Globalization.NumberStyles.None, null, out var prefix))
+            return false;
         if (prefix < 0 || prefix > network.GetAddressBytes().Length * 8) return false;
         range = new IpRange(network, prefix);
         return true;

@@ -10,6 +10,8 @@ public sealed class CliArgs
 
     public string Verb { get; private init; } = "";
     public string Sub { get; private init; } = "";
+    /// <summary>Every argument that is not an option, the verb and sub-command included.</summary>
+    public IReadOnlyList<string> Positional { get; private init; } = [];
     public Dictionary<string, List<string>> Options { get; } = new(StringComparer.OrdinalIgnoreCase);
     public HashSet<string> SetFlags { get; } = new(StringComparer.OrdinalIgnoreCase);
     public Dictionary<string, string?> Configuration { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -63,6 +65,7 @@ public sealed class CliArgs
         {
             Verb = positional.ElementAtOrDefault(0) ?? "",
             Sub = positional.ElementAtOrDefault(1) ?? "",
+            Positional = positional,
         }.With(parsed);
     }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Inexopay.Server.Api;
@@ -15,6 +16,31 @@ namespace Inexopay.Server.Cli;
 public static class OperatorCli
 {
     private static readonly string[] Verbs = ["users", "wallet", "keys", "plans", "db", "help"];
+
+    /// <summary>
+    /// Every command and the options it takes. Anything else is refused before the database is touched: a mistyped
+    /// optional option (<c>--mdoe test</c>) must not silently fall back to its default (the live wallet).
+    /// </summary>
+    private static readonly Dictionary<string, string[]> Commands = new()
+    {
+        ["users create"] = ["username", "name", "email", "password", "plan", "bind-ip", "credit"],
+        ["users list"] = [],
+        ["users suspend"] = ["username"],
+        ["users activate"] = ["username"],
+        ["users plan"] = ["username", "plan", "expires"],
+        ["users bind-ip"] = ["username", "bind-ip"],
+        ["wallet credit"] = ["username", "amount", "mode", "reason"],
+        ["wallet debit"] = ["username", "amount", "mode", "reason"],
+        ["wallet ledger"] = ["username", "mode", "limit"],
+        ["wallet verify"] = [],
+        ["keys rotate"] = ["username", "mode", "grace-hours"],
+        ["plans list"] = [],
+        ["plans create"] = ["name", "price", "validity-days", "rate-limit", "max-ips", "fee", "commission"],
+        ["db migrate"] = [],
+    };
+
+    /// <summary>A rotated-out key may keep working for at most a year.</summary>
+    private const double MaxGraceHours = 24 * 365;
 
     private const string Usage = """
         Inexopay operator CLI (same executable as the server)
@@ -45,16 +71,18 @@ public static class OperatorCli
         try
         {
             cli = CliArgs.Parse(args);
+            if (cli.Verb == "help" || cli.SetFlags.Contains("help"))
+            {
+                await stdout.WriteLineAsync(Usage);
+                return 0;
+            }
+            CheckCommand(cli);
         }
         catch (CliUsageError e)
         {
             await stderr.WriteLineAsync("error: " + e.Message);
+            await stderr.WriteLineAsync("Run 'help' for usage.");
             return 2;
-        }
-        if (cli.Verb == "help" || cli.SetFlags.Contains("help"))
-        {
-            await stdout.WriteLineAsync(Usage);
-            return 0;
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
@@ -81,6 +109,22 @@ public static class OperatorCli
             await stderr.WriteLineAsync("error: " + e.Message);
             return 1;
         }
+        catch (Exception e) when (e is DbException or InvalidOperationException)
+        {
+            // Unreachable database, bad connection string, a model without its migration: say so, no stack trace.
+            await stderr.WriteLineAsync("error: " + e.Message);
+            return 1;
+        }
+    }
+
+    private static void CheckCommand(CliArgs cli)
+    {
+        var command = $"{cli.Verb} {cli.Sub}";
+        if (!Commands.TryGetValue(command, out var allowed)) throw new CliUsageError($"Unknown command '{command.Trim()}'.");
+        if (cli.Positional.Count > 2) throw new CliUsageError($"Unexpected argument '{cli.Positional[2]}'.");
+        foreach (var option in cli.Options.Keys)
+            if (!allowed.Contains(option, StringComparer.OrdinalIgnoreCase))
+                throw new CliUsageError($"--{option} is not an option of '{command}'.");
     }
 
     private static async Task<int> DispatchAsync(CliArgs cli, IServiceProvider sp, TextWriter stdout)
@@ -106,7 +150,7 @@ public static class OperatorCli
                     test_api_key = created.TestApiKey,
                     webhook_secret = created.WebhookSecret,
                     plan = created.Plan,
-                    plan_expires_at = created.PlanExpiresAt?.ToString("yyyy-MM-dd"),
+                    plan_expires_at = (created.PlanExpiresAt is { } e ? WireTime.Date(e) : null),
                     bind_ip = created.BoundIps,
                     live_balance = Money.Rupees(created.LiveBalancePaise),
                     test_balance = Money.Rupees(created.TestBalancePaise),
@@ -137,7 +181,7 @@ public static class OperatorCli
                 var view = rows.Select(r => new
                 {
                     r.username, r.owner_name, r.email, r.status, r.plan,
-                    plan_expires_at = r.plan_expires_at?.ToString("yyyy-MM-dd"),
+                    plan_expires_at = (r.plan_expires_at is { } e ? WireTime.Date(e) : null),
                     r.bind_ip,
                     live_balance = Money.Rupees(r.live_balance_paise),
                     test_balance = Money.Rupees(r.test_balance_paise),
@@ -159,11 +203,13 @@ public static class OperatorCli
                         : throw new CliUsageError("--expires must be YYYY-MM-DD.")
                     : null;
                 var (plan, expiresAt) = await accounts.SetPlanAsync(cli.Required("username"), cli.Required("plan"), expires, Actor);
-                return await Print(stdout, cli, new { username = cli["username"], plan, plan_expires_at = expiresAt.ToString("yyyy-MM-dd") },
-                    $"{cli["username"]} is on plan {plan} until {expiresAt:yyyy-MM-dd}.");
+                return await Print(stdout, cli, new { username = cli["username"], plan, plan_expires_at = WireTime.Date(expiresAt) },
+                    $"{cli["username"]} is on plan {plan} until {WireTime.Date(expiresAt)}.");
             }
             case ("users", "bind-ip"):
             {
+                // Replacing the list with nothing would lock the live key out from everywhere: ask for the addresses.
+                if (cli.All("bind-ip").Count == 0) throw new CliUsageError("--bind-ip is required (repeat it or give a comma list).");
                 await accounts.SetBoundIpsAsync(cli.Required("username"), cli.All("bind-ip"), Actor);
                 return await Print(stdout, cli, new { username = cli["username"], bind_ip = ResellerAccounts.ValidateIps(cli.All("bind-ip")) },
                     $"{cli["username"]} bound to: {string.Join(", ", ResellerAccounts.ValidateIps(cli.All("bind-ip")))}");
@@ -197,7 +243,7 @@ public static class OperatorCli
                 {
                     wallets = checks.Count,
                     consistent = bad.Count == 0,
-                    mismatches = bad.Select(c => new { c.Username, c.Mode, balance = Money.Rupees(c.BalancePaise), ledger_sum = Money.Rupees(c.LedgerSumPaise) }),
+                    mismatches = bad.Select(c => new { username = c.Username, mode = c.Mode, balance = Money.Rupees(c.BalancePaise), ledger_sum = Money.Rupees(c.LedgerSumPaise) }),
                 }, bad.Count == 0
                     ? $"OK: {checks.Count} wallets, every balance equals the sum of its ledger entries."
                     : string.Join('\n', bad.Select(c => $"MISMATCH {c.Username} {c.Mode}: balance {Money.Rupees(c.BalancePaise)} ≠ ledger {Money.Rupees(c.LedgerSumPaise)}")));
@@ -207,7 +253,8 @@ public static class OperatorCli
             {
                 var mode = Mode(cli);
                 var graceHours = cli["grace-hours"] is { } g
-                    ? double.TryParse(g, CultureInfo.InvariantCulture, out var h) && h >= 0 ? h : throw new CliUsageError("--grace-hours must be a number ≥ 0.")
+                    ? double.TryParse(g, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var h) && h <= MaxGraceHours ? h
+                        : throw new CliUsageError($"--grace-hours must be a number of hours from 0 to {MaxGraceHours}.")
                     : sp.GetRequiredService<IConfiguration>().GetValue("Keys:RotationGraceHours", 24.0);
                 var key = await accounts.RotateKeyAsync(cli.Required("username"), mode, TimeSpan.FromHours(graceHours), Actor);
                 return await Print(stdout, cli, new { username = cli["username"], mode = AuthMessages.ModeName(mode), api_key = key, old_key_valid_hours = graceHours },
@@ -231,6 +278,9 @@ public static class OperatorCli
                     Int(cli.Required("validity-days"), "--validity-days"), Int(cli.Required("rate-limit"), "--rate-limit"),
                     cli["max-ips"] is { } m ? Int(m, "--max-ips") : 1, Pairs(cli.All("fee"), "--fee"), Pairs(cli.All("commission"), "--commission"));
                 if (view.FeesPaise.Count == 0) throw new CliUsageError("Give at least one --fee SERVICE=RUPEES.");
+                // A commission is stored on the service's fee row: one without a fee would be dropped silently.
+                foreach (var service in view.CommissionsPaise.Keys)
+                    if (!view.FeesPaise.ContainsKey(service)) throw new CliUsageError($"--commission {service} needs a --fee for {service} too.");
                 await plans.CreateAsync(view, Actor);
                 return await Print(stdout, cli, new { name = view.Name, created = true }, $"Plan {view.Name} created.");
             }

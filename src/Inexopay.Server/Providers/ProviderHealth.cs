@@ -28,8 +28,8 @@ public sealed class ProviderHealth(TimeProvider clock)
     {
         configured = r.Configured,
         state = r.State,
-        last_success_at = r.LastSuccessAt?.ToString("yyyy-MM-dd HH:mm:ss"),
-        last_failure_at = r.LastFailureAt?.ToString("yyyy-MM-dd HH:mm:ss"),
+        last_success_at = Api.WireTime.Format(r.LastSuccessAt),
+        last_failure_at = Api.WireTime.Format(r.LastFailureAt),
         last_error = r.LastError,
     });
 }

@@ -41,8 +41,8 @@ public static class Bootstrap
         return
         [
             "First run: these credentials are shown once. Keep them safe.",
-            $"  admin panel   /admin   username: admin   password: {adminPassword}",
-            $"  demo reseller /panel   username: {demo.Username}   password: {demoPassword}",
+            $"  operator       username: admin   password: {adminPassword}",
+            $"  demo reseller  username: {demo.Username}   password: {demoPassword}   (plan Premium, live wallet 1000.00, test wallet 10000.00)",
             $"  demo live API key (bound to 127.0.0.1, ::1): {demo.LiveApiKey}",
             $"  demo test API key: {demo.TestApiKey}",
             $"  demo webhook secret: {demo.WebhookSecret}",

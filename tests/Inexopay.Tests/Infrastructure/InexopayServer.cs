@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Inexopay.Server.Features.Accounts;
@@ -28,7 +29,8 @@ public sealed class InexopayServer : WebApplicationFactory<Program>
         _config["Webhooks:AllowPrivateTargets"] = "true";
         if (settings is not null)
             foreach (var (k, v) in settings) _config[k] = v;
-        UseKestrel(0);
+        // Listen on a fixed loopback endpoint: UseKestrel(0) rewrites server addresses after build, which races the start.
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));

@@ -51,7 +51,7 @@ public static class AccountEndpoints
                 ("your_ip", auth.YourIp),
                 ("ip_status", ResellerAuthenticator.IsBound(r, auth.ClientIp) ? "MATCHED" : "NOT_REQUIRED_IN_TEST_MODE"),
                 ("mode", AuthMessages.ModeName(r.Mode)),
-                ("plan_expires_at", r.PlanExpiresAt?.ToString("yyyy-MM-dd HH:mm:ss")),
+                ("plan_expires_at", WireTime.Format(r.PlanExpiresAt)),
                 ("rate_limit_per_minute", r.RateLimitPerMinute)))));
     }
 

@@ -114,7 +114,10 @@ public sealed partial class ResellerAccounts(InexopayDb db, TimeProvider clock, 
         var ipCount = reseller.BoundIps.Count;
         if (plan.MaxBoundIps > 0 && ipCount > plan.MaxBoundIps)
             throw new OperatorError($"Plan {plan.Name} allows at most {plan.MaxBoundIps} bound IPs; {reseller.Username} has {ipCount}.");
-        var expiresAt = expires is { } d ? d.ToDateTime(new TimeOnly(23, 59, 59), DateTimeKind.Utc) : Now.AddDays(plan.ValidityDays);
+        // A plan given an expiry date runs to the end of that day in India.
+        var expiresAt = expires is { } d
+            ? d.ToDateTime(new TimeOnly(23, 59, 59), DateTimeKind.Utc).AddMinutes(-330)
+            : Now.AddDays(plan.ValidityDays);
         await db.Resellers.Where(r => r.Id == reseller.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.PlanId, plan.Id).SetProperty(r => r.PlanExpiresAt, expiresAt), ct);
         Audit(actor, "users.plan", reseller.Username, $"plan={plan.Name} expires={expiresAt:yyyy-MM-dd}");

@@ -40,7 +40,7 @@ public static class ServerStatusEndpoint
 
         return Json.Result(200, Json.Object(
             ("status", "success"),
-            ("timestamp", clock.GetLocalNow().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
+            ("timestamp", WireTime.Format(clock.GetUtcNow().UtcDateTime)),
             ("server_os", OperatingSystem.IsLinux() ? "Linux" : Environment.OSVersion.Platform.ToString()),
             ("stats", Json.Object(
                 ("uptime", Uptime()),
