@@ -25,6 +25,7 @@ var seconds = args.Length > 1 ? double.Parse(args[1]) : 10;
 var flow = args.Length > 2 ? args[2] : "settle";
 var provider = args.Length > 3 ? args[3] : "sqlite";
 var settings = new Dictionary<string, string?>();
+string? scratch = null;
 if (provider == "postgres")
 {
     settings["Database:Provider"] = "Postgres";
@@ -32,7 +33,7 @@ if (provider == "postgres")
 }
 else
 {
-    var dir = Directory.CreateTempSubdirectory("inexopay-pipeline-bench").FullName;
+    var dir = scratch = Directory.CreateTempSubdirectory("inexopay-pipeline-bench").FullName;
     settings["ConnectionStrings:Default"] = $"Data Source={Path.Combine(dir, "bench.db")}";
     if (Environment.GetEnvironmentVariable("PAGE_SIZE") is { } pageSize)
     {
@@ -49,7 +50,7 @@ var services = new ServiceCollection();
 services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
 services.AddLogging(l => l.AddConsole().SetMinimumLevel(LogLevel.Warning));
 services.AddInexopayCore();
-await using var sp = services.BuildServiceProvider();
+var sp = services.BuildServiceProvider();
 await Bootstrap.MigrateAsync(sp);
 // The server's background work that the write path relies on (no host runs it here).
 foreach (var background in sp.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<SqliteCheckpointer>())
@@ -114,3 +115,10 @@ double P(double q) => all[Math.Min(all.Length - 1, (int)(q * all.Length))];
 Console.WriteLine($"{provider}, {flow}: {concurrency} callers, {all.Length} orders in {clock.Elapsed.TotalSeconds:F1}s = {all.Length / clock.Elapsed.TotalSeconds:F0} orders/s; " +
     $"latency p50 {P(0.5):F2} ms, p90 {P(0.9):F2} ms, p99 {P(0.99):F2} ms; CPU {cpu.TotalMicroseconds / all.Length:F0} µs per order " +
     $"(so at most {all.Length / cpu.TotalSeconds * Environment.ProcessorCount:F0} orders/s on {Environment.ProcessorCount} idle cores)");
+
+await sp.DisposeAsync();
+if (scratch is not null)
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(scratch, recursive: true);
+}

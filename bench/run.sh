@@ -9,7 +9,8 @@
 # Prints a table and writes bench/results/latest.json. Server RSS is sampled every 0.2 s during each run.
 #
 # Usage: bench/run.sh            (env: BENCH_DURATION=15 BENCH_WARMUP=5 BENCH_CONNECTIONS=64 BENCH_THREADS=2
-#                                      BENCH_PORT=<free port> BENCH_NO_BUILD=1 to reuse the last Release build)
+#                                      BENCH_PORT=<free port> BENCH_NO_BUILD=1 to reuse the last Release build,
+#                                      BENCH_KEEP_WORK=1 to keep the database and server log)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -139,3 +140,4 @@ if grep -q '"name":"pan"' "$WORK/results.jsonl"; then
   jq -r 'select(.name == "pan-half") | "PAN verification at \(.rps | floor) req/s: p99 \(.p99_ms) ms (target <= 20 ms)"' "$WORK/results.jsonl"
 fi
 echo "Results: bench/results/latest.json"
+[[ -n "${BENCH_KEEP_WORK:-}" ]] && echo "Work dir kept: $WORK" || rm -rf "$WORK"
