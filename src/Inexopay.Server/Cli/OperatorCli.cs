@@ -243,10 +243,11 @@ public static class OperatorCli
                 {
                     wallets = checks.Count,
                     consistent = bad.Count == 0,
-                    mismatches = bad.Select(c => new { username = c.Username, mode = c.Mode, balance = Money.Rupees(c.BalancePaise), ledger_sum = Money.Rupees(c.LedgerSumPaise) }),
+                    mismatches = bad.Select(c => new { username = c.Username, mode = c.Mode, balance = Money.Rupees(c.BalancePaise), ledger_sum = Money.Rupees(c.LedgerSumPaise), problems = c.Problems }),
                 }, bad.Count == 0
                     ? $"OK: {checks.Count} wallets, every balance equals the sum of its ledger entries."
-                    : string.Join('\n', bad.Select(c => $"MISMATCH {c.Username} {c.Mode}: balance {Money.Rupees(c.BalancePaise)} ≠ ledger {Money.Rupees(c.LedgerSumPaise)}")));
+                    : string.Join('\n', bad.Select(c => $"MISMATCH {c.Username} {c.Mode}: balance {Money.Rupees(c.BalancePaise)}, ledger sum {Money.Rupees(c.LedgerSumPaise)}"
+                        + (c.Problems.Count == 0 ? "" : "; " + string.Join("; ", c.Problems)))));
                 return bad.Count == 0 ? 0 : 1;
             }
             case ("keys", "rotate"):

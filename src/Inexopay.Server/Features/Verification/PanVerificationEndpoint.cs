@@ -109,13 +109,20 @@ public sealed class PanVerificationEndpoint(
         var outcome = final.Result is { } result
             ? ProviderOutcome.Succeeded(final.ProviderRequestId ?? requestId, ResultJson(result))
             : ProviderOutcome.Failed(final.Detail ?? final.Error!.Message);
-        var balance = await orders.CompleteAsync(charged, outcome, ct: CancellationToken.None);
+        var completed = await orders.TryCompleteAsync(charged, outcome, ct: CancellationToken.None);
+        var balance = completed.BalanceAfterPaise;
 
-        if (final.Result is { } ok) return Success(ok, meta, placed.FeePaise, balance);
+        if (final.Result is { } ok && completed.Status == OrderStatus.Succeeded) return Success(ok, meta, placed.FeePaise, balance);
+        if (final.Result is not null)
+        {
+            // The answer came too late: crash recovery had already failed and refunded the order, so it is not sold.
+            return Failure(Catalogue.SystemError, meta, ("charged", Money.Rupees(placed.FeePaise)),
+                ("refunded", Money.Rupees(completed.Refunded ? placed.FeePaise : 0)), ("balance", Money.Rupees(balance)));
+        }
         log.LogWarning("PAN verification order {OrderId} ({Pan}) failed upstream: {Detail}; refunded: {Refunded}",
-            charged.Id, PanMask.Mask(query.Pan), final.Detail, charged.Refunded);
+            charged.Id, PanMask.Mask(query.Pan), final.Detail, completed.Refunded);
         return Failure(final.Error!, meta, ("charged", Money.Rupees(placed.FeePaise)),
-            ("refunded", Money.Rupees(charged.Refunded ? placed.FeePaise : 0)), ("balance", Money.Rupees(balance)));
+            ("refunded", Money.Rupees(completed.Refunded ? placed.FeePaise : 0)), ("balance", Money.Rupees(balance)));
     }
 
     private async Task<PanVerifierAnswer> AskProviderAsync(ApiMode mode, PanQuery query, string requestId, Order order)
