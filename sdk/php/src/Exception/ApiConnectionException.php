@@ -1,0 +1,23 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Inexopay\Exception;
+
+/**
+ * No answer from Inexopay: DNS, connection, TLS, timeout or a dropped connection (HTTP status 0). A transport
+ * says whether the request may have reached the server, which decides how a paid call's retry is resolved.
+ */
+class ApiConnectionException extends InexopayException
+{
+    public function __construct(string $message, private readonly bool $mayHaveBeenSent, ?\Throwable $previous = null)
+    {
+        parent::__construct($message, 0, '', null, [], $previous);
+    }
+
+    /** False only when the request certainly never left (name not resolved, connection refused, connect timeout). */
+    public function mayHaveBeenSent(): bool
+    {
+        return $this->mayHaveBeenSent;
+    }
+}
