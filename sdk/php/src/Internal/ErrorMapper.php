@@ -67,7 +67,7 @@ final class ErrorMapper
             $status === 400 => new InvalidParametersException($message, self::fieldOf($endpoint, $body, $message), $status, ...$args),
             $status === 401 => new AuthenticationException($message, $status, ...$args),
             $status === 402 => new InsufficientBalanceException($message, $status, ...$args),
-            $status === 403 => self::forbidden($message, $reason, $body, $status, $args),
+            $status === 403 => self::forbidden($message, $reason, $status, $args),
             $status === 404 || $status === 405 => new NotFoundException($message, $status, ...$args),
             $status === 409 => new DuplicateOrderException($message, $orderId, $status, ...$args),
             $status === 429 => new RateLimitedException($message, $status, ...$args),
@@ -77,16 +77,13 @@ final class ErrorMapper
         };
     }
 
-    /**
-     * @param array<string, mixed> $body
-     * @param array{string, array<string, mixed>, array<string, string>} $args
-     */
-    private static function forbidden(string $message, string $reason, array $body, int $status, array $args): ForbiddenException
+    /** @param array{string, array<string, mixed>, array<string, string>} $args */
+    private static function forbidden(string $message, string $reason, int $status, array $args): ForbiddenException
     {
         $text = $message . ' ' . $reason;
         $planInactive = static fn (string $why) => new PlanInactiveException($message, $why, $status, ...$args);
         return match (true) {
-            isset($body['your_ip']) || str_contains($text, 'Not Whitelisted') => new IpNotWhitelistedException($message, $status, ...$args),
+            str_contains($text, 'Not Whitelisted') => new IpNotWhitelistedException($message, $status, ...$args),
             str_contains($text, 'Account Inactive') || str_contains($text, 'Deactivated') => $planInactive(PlanInactiveException::ACCOUNT_INACTIVE),
             str_contains($text, 'No active subscription plan') => $planInactive(PlanInactiveException::NO_PLAN),
             str_contains($text, 'plan has expired') => $planInactive(PlanInactiveException::PLAN_EXPIRED),
