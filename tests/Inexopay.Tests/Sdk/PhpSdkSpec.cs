@@ -8,18 +8,18 @@ using Inexopay.Tests.Infrastructure;
 namespace Inexopay.Tests.Sdk;
 
 /// <summary>
-/// A Fact that needs php, composer and phpunit (Debian's packages; .ci/run installs them). Without them it is skipped
+/// A Fact that needs php, composer, phpunit and git (Debian's packages; .ci/run installs them). Without them it is skipped
 /// locally with the reason; under CI=true it runs and fails, so CI cannot pass without the PHP SDK's tests.
 /// </summary>
 public sealed class PhpFactAttribute : FactAttribute
 {
-    public static readonly string[] Programs = ["php", "composer", "phpunit"];
+    public static readonly string[] Programs = ["php", "composer", "phpunit", "git"];
 
     public PhpFactAttribute()
     {
         var missing = Programs.Where(p => ExternalProcess.Find(p) is null).ToList();
         if (missing.Count > 0 && !TestDatabases.IsCi)
-            Skip = $"{string.Join(", ", missing)} not installed: PHP SDK specs skipped locally (apt-get install php-cli php-curl php-xml php-mbstring composer phpunit; under CI=true they run and fail).";
+            Skip = $"{string.Join(", ", missing)} not installed: PHP SDK specs skipped locally (apt-get install php-cli php-curl php-xml php-mbstring composer phpunit git; under CI=true they run and fail).";
     }
 }
 
