@@ -11,6 +11,15 @@ use PHPUnit\Framework\TestCase;
 
 final class ClientTest extends TestCase
 {
+    public function testTheClassesUnderTestAreTheInstalledCopyWhenOneIsGiven(): void
+    {
+        $autoload = getenv('INEXOPAY_AUTOLOAD');
+        $expected = is_string($autoload) && $autoload !== ''
+            ? dirname($autoload) . '/inexopay/inexopay-php/src/Client.php'
+            : dirname(__DIR__, 2) . '/src/Client.php';
+        self::assertSame(realpath($expected), realpath((string) (new \ReflectionClass(Client::class))->getFileName()));
+    }
+
     public function testTheKeyDecidesTheMode(): void
     {
         self::assertSame('test', (new Client('shop1', 'ixp_test_abc', 'http://127.0.0.1:5080'))->getMode());
