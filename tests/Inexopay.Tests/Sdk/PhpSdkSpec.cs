@@ -61,6 +61,20 @@ public sealed class PhpSdkSpec
     {
         var server = PanServers.For(TestDatabases.Sqlite);
         var repository = PhpSdk.TempDirectory("vcs-repository");
+        var project = PhpSdk.TempDirectory("vcs-project");
+        try
+        {
+            await InstallFromVcsAsync(server, repository, project);
+        }
+        finally
+        {
+            Directory.Delete(repository, recursive: true);
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    private static async Task InstallFromVcsAsync(InexopayServer server, string repository, string project)
+    {
         PhpSdk.CopyPackage(repository);
         foreach (var args in new[]
                  {
@@ -72,7 +86,6 @@ public sealed class PhpSdkSpec
             var git = await ExternalProcess.RunAsync("git", args, repository);
             Assert.True(git.ExitCode == 0, git.ToString());
         }
-        var project = PhpSdk.TempDirectory("vcs-project");
         await File.WriteAllTextAsync(Path.Combine(project, "composer.json"), JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["repositories"] = new object[] { new { type = "vcs", url = repository }, new Dictionary<string, bool> { ["packagist.org"] = false } },

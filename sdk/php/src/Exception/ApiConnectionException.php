@@ -15,7 +15,10 @@ class ApiConnectionException extends InexopayException
         parent::__construct($message, 0, '', null, [], $previous);
     }
 
-    /** False only when the request certainly never left (name not resolved, connection refused, connect timeout). */
+    /**
+     * False only when the request certainly never left (name not resolved, connection refused, connect timeout) in
+     * any attempt of the call. When true on a paid call, look the order up before placing it again under a new id.
+     */
     public function mayHaveBeenSent(): bool
     {
         return $this->mayHaveBeenSent;

@@ -103,10 +103,11 @@ final class Requester
             try {
                 $response = $this->transport->send($request, $this->timeout, $this->connectTimeout);
             } catch (ApiConnectionException $e) {
-                $mayHaveArrived = $mayHaveArrived || $e->mayHaveBeenSent();
                 if ($attempt >= $this->maxRetries) {
-                    throw $e;
+                    throw $mayHaveArrived && !$e->mayHaveBeenSent() ? new ApiConnectionException(
+                        $e->getMessage() . ' (an earlier attempt may have reached Inexopay)', true, $e) : $e;
                 }
+                $mayHaveArrived = $mayHaveArrived || $e->mayHaveBeenSent();
                 ($this->sleep)(self::backoff($attempt));
                 continue;
             }
@@ -176,6 +177,9 @@ final class Requester
             case Endpoint::PUBLIC:
                 return new Request($endpoint->method, $url, $headers);
             case Endpoint::HYPERVERGE:
+                if (preg_match('/[\x00-\x1f\x7f]/', (string) ($params['transactionId'] ?? '')) === 1) {
+                    throw new \InvalidArgumentException('transactionId travels as a header: it cannot contain control characters or line breaks.');
+                }
                 $headers += [
                     'Content-Type' => 'application/json',
                     'appId' => $this->username,

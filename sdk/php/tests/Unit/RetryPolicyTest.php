@@ -89,6 +89,29 @@ final class RetryPolicyTest extends TestCase
         $this->client($once, 0)->account->getBalance();
     }
 
+    public function testAConnectionErrorSaysSoWhenAnyAttemptMayHaveArrived(): void
+    {
+        $transport = new ScriptedTransport([
+            new ApiConnectionException('timed out after sending', true),
+            new ApiConnectionException('connection refused', false),
+            new ApiConnectionException('connection refused', false),
+        ]);
+        try {
+            $this->client($transport)->bank->onboardAgent(['order_id' => 'A4']);
+            self::fail('no exception');
+        } catch (ApiConnectionException $e) {
+            self::assertTrue($e->mayHaveBeenSent(), 'the first attempt may have placed the order');
+            self::assertStringContainsString('earlier attempt may have reached Inexopay', $e->getMessage());
+        }
+    }
+
+    public function testATransactionIdCannotSmuggleHeaders(): void
+    {
+        $this->expectException(\InvalidArgumentException::class);
+        $this->client(new ScriptedTransport([]))->verification->verifyPan(
+            ['pan' => 'ABCPV1234D', 'name' => 'A B', 'dob' => '01/01/1990', 'transactionId' => "T1\r\nappKey: other"]);
+    }
+
     public function testRetryAfterIsHonouredAndALongerWaitIsThrownAtOnce(): void
     {
         $transport = new ScriptedTransport([
