@@ -27,17 +27,15 @@ public sealed class PhpFactAttribute : FactAttribute
 /// The PHP SDK (sdk/php, Composer package inexopay/inexopay-php) as an integrator gets it: installed by Composer from a
 /// path or a VCS repository, its PHPUnit suite run against a real server on loopback, and the quickstart program run.
 /// </summary>
-public sealed class PhpSdkSpec
+public sealed class PhpSdkSpec(PathInstalledSdk installed) : IClassFixture<PathInstalledSdk>
 {
-    private static readonly Lazy<Task<string>> PathInstall = new(() => InstallFromPathRepositoryAsync());
-
     [PhpFact]
     public async Task Composer_installs_the_package_from_a_path_repository_and_its_PHPUnit_suite_passes_against_a_running_server()
     {
         var server = PanServers.For(TestDatabases.Sqlite);
         var validate = await ExternalProcess.RunAsync("composer", ["validate", "--strict", "--no-interaction"], PhpSdk.Directory, PhpSdk.ComposerEnvironment());
         Assert.True(validate.ExitCode == 0, validate.ToString());
-        var project = await PathInstall.Value;
+        var project = await installed.ProjectAsync();
         var fixtures = await PhpSdk.CreateFixturesAsync(server);
 
         var junit = Path.Combine(project, $"junit-{Guid.NewGuid():N}.xml");
@@ -108,11 +106,12 @@ public sealed class PhpSdkSpec
         var server = PanServers.For(TestDatabases.Sqlite);
         var source = Path.Combine(PhpSdk.Directory, "examples", "pan-quickstart.php");
         Assert.InRange(File.ReadAllLines(source).Length, 1, 19);
-        var project = await PathInstall.Value;
+        var project = await installed.ProjectAsync();
         var program = Path.Combine(project, "pan-quickstart.php"); // where an integrator puts it: beside vendor/
         File.Copy(source, program, overwrite: true);
         var shop = await server.CreateResellerAsync();
-        var inbox = PhpSdk.TempDirectory("quickstart-tmp");
+        var inbox = Path.Combine(project, "tmp");
+        Directory.CreateDirectory(inbox);
         var port = PhpSdk.FreePort();
         var environment = new Dictionary<string, string>
         {
@@ -138,7 +137,7 @@ public sealed class PhpSdkSpec
         Assert.Equal((200, "SUCCESS", placed.Groups[2].Value), (status, body.Str("status"), body.Str("reference")));
     }
 
-    private static async Task<string> InstallFromPathRepositoryAsync()
+    public static async Task<string> InstallFromPathRepositoryAsync()
     {
         var project = PhpSdk.TempDirectory("path-project");
         await File.WriteAllTextAsync(Path.Combine(project, "composer.json"), JsonSerializer.Serialize(new Dictionary<string, object>
@@ -155,5 +154,18 @@ public sealed class PhpSdkSpec
         Assert.True(install.ExitCode == 0, install.ToString());
         Assert.True(File.Exists(Path.Combine(project, "vendor", "inexopay", "inexopay-php", "src", "Client.php")), install.ToString());
         return project;
+    }
+}
+
+/// <summary>A Composer project that installed the SDK from a path repository, made on first use and shared by the specs of the class.</summary>
+public sealed class PathInstalledSdk : IDisposable
+{
+    private readonly Lazy<Task<string>> _project = new(PhpSdkSpec.InstallFromPathRepositoryAsync);
+
+    public Task<string> ProjectAsync() => _project.Value;
+
+    public void Dispose()
+    {
+        if (_project.IsValueCreated && _project.Value.IsCompletedSuccessfully) Directory.Delete(_project.Value.Result, recursive: true);
     }
 }
