@@ -14,7 +14,7 @@ class ProviderFailureException extends InexopayException
 {
     public function wasRefunded(): bool
     {
-        $refunded = $this->field('refunded');
+        $refunded = $this->field('refunded') ?? $this->getBody()['payment']['refunded'] ?? null;
         // Bank and PAN applications say true/false; PAN verification gives the refunded amount ("1.50" or 0).
         return is_bool($refunded) ? $refunded : (is_numeric($refunded) && (float) $refunded > 0);
     }
@@ -35,7 +35,7 @@ class ProviderFailureException extends InexopayException
     /** The wallet balance after the failure (and refund), when the answer says. */
     public function getBalance(): ?float
     {
-        $value = $this->field('balance');
+        $value = $this->field('balance') ?? $this->getBody()['payment']['balance'] ?? null;
         return is_numeric($value) ? (float) $value : null;
     }
 }

@@ -55,8 +55,11 @@ final class ErrorMapper
                 ? ($status === 503 ? new ServiceUnavailableException($message, $status, ...$args) : new ServerErrorException($message, $status, ...$args))
                 : new UnexpectedResponseException($message, $status, ...$args);
         }
-        // A paid call that was charged and then failed at the provider says what happened to the money.
-        if (array_key_exists('refunded', $body) || ($status >= 500 && array_key_exists('application_status', $body))) {
+        // A paid call that was charged and then failed at the provider says what happened to the money: `refunded`
+        // (each family's own field), or the shared `payment` object with something charged.
+        $charged = $body['payment']['charged'] ?? 0;
+        if (array_key_exists('refunded', $body) || (is_numeric($charged) && (float) $charged > 0)
+            || ($status >= 500 && array_key_exists('application_status', $body))) {
             return new ProviderFailureException($message, $status, ...$args);
         }
 

@@ -157,6 +157,28 @@ final class RetryPolicyTest extends TestCase
         self::assertSame([], $this->slept);
     }
 
+    public function testTheSharedPaymentObjectTellsAProviderFailureFromARefusal(): void
+    {
+        $charged = ['status' => false, 'error_code' => 422, 'message' => 'Rejected by the bank.',
+            'payment' => ['fee' => 25.0, 'charged' => 25.0, 'refunded' => 25.0, 'balance' => 975.0]];
+        $refused = ['status' => false, 'error_code' => 402, 'message' => 'Insufficient Balance',
+            'payment' => ['fee' => 25.0, 'charged' => 0.0, 'refunded' => 0.0, 'balance' => 3.5]];
+        $transport = new ScriptedTransport([ScriptedTransport::json(422, $charged), ScriptedTransport::json(402, $refused)]);
+        $client = $this->client($transport);
+        try {
+            $client->bank->onboardAgent(['order_id' => 'A5']);
+            self::fail('no exception');
+        } catch (ProviderFailureException $e) {
+            self::assertSame([true, 975.0], [$e->wasRefunded(), $e->getBalance()]);
+        }
+        try {
+            $client->bank->onboardAgent(['order_id' => 'A6']);
+            self::fail('no exception');
+        } catch (\Inexopay\Exception\InsufficientBalanceException $e) {
+            self::assertSame([25.0, 3.5], [$e->getRequired(), $e->getBalance()]);
+        }
+    }
+
     public function testClientErrorsAreNeverRetried(): void
     {
         $transport = new ScriptedTransport([ScriptedTransport::json(400,
