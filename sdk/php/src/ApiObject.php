@@ -24,7 +24,10 @@ class ApiObject implements \ArrayAccess, \IteratorAggregate, \Countable, \JsonSe
     ) {
     }
 
-    /** @internal */
+    /**
+     * @internal
+     * @param array<string, mixed> $values
+     */
     public static function fromResponse(Response $response, array $values, bool $fromStatusLookup = false): static
     {
         return new static($values, $response, $fromStatusLookup);
