@@ -1,22 +1,23 @@
 namespace Inexopay.Server.Api;
 
 /// <summary>
-/// Maps the contract's POST-only endpoints so that any other method gets a JSON 405 in the endpoint's own shape
-/// (never an HTML error page), and unknown paths under /api answer a JSON 404.
+/// Maps the contract's POST-only endpoints with their error shape, so that any other method gets a JSON 405 in the
+/// endpoint's own shape (never an HTML error page), and unknown paths under /api answer a JSON 404.
 /// </summary>
 public static class ApiRouting
 {
     private static readonly string[] OtherMethods = ["GET", "PUT", "PATCH", "DELETE"];
+    private static readonly string[] PostOnly = ["POST"];
 
-    public static void MapPostOnly(this IEndpointRouteBuilder app, string path, Delegate handler, Func<int, string, IResult> error)
+    public static RouteHandlerBuilder MapPostOnly(this IEndpointRouteBuilder app, string path, Delegate handler, ApiErrorShape errors)
     {
-        app.MapPost(path, handler);
-        app.MapMethods(path, OtherMethods, () => error(405, "Method Not Allowed. Use POST."));
+        app.MapMethods(path, OtherMethods, (HttpContext http) => errors.MethodNotAllowed(http, PostOnly)).WithApiErrorShape(errors);
+        return app.MapPost(path, handler).WithApiErrorShape(errors);
     }
 
     public static void MapApiNotFound(this IEndpointRouteBuilder app)
     {
-        var notFound = () => Json.Result(404, Json.Object(("status_code", 404), ("status", "FAILED"), ("message", "Endpoint not found")));
-        app.MapMethods("/api/{**rest}", ["GET", "POST", "PUT", "PATCH", "DELETE"], notFound).WithOrder(int.MaxValue);
+        app.MapMethods("/api/{**rest}", ["GET", "POST", "PUT", "PATCH", "DELETE"], (HttpContext http) => ApiErrorShape.Default.NotFound(http))
+            .WithOrder(int.MaxValue);
     }
 }

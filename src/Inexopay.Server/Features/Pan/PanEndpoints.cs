@@ -40,12 +40,15 @@ public static class PanEndpoints
     /// <summary>Unauthenticated prompts (a returning browser, an unsigned notification) ask the parent at most this often.</summary>
     private static readonly TimeSpan UnverifiedPromptGap = TimeSpan.FromSeconds(2);
 
+    /// <summary>The PAN endpoints' failure shape: <c>status_code</c>, <c>status</c>, <c>message</c>, then extras.</summary>
+    public static readonly ApiErrorShape Errors = ApiErrorShape.StatusCode(new ApiErrorMessages(MissingOrInvalid));
+
     public static void MapPanEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPostOnly(RequestPath, RequestPanAsync, (code, message) => Fail(code, message));
-        app.MapPostOnly(StatusPath, StatusAsync, (code, message) => Fail(code, message));
-        app.MapPostOnly(IncompletePath, IncompleteAsync, (code, message) => Fail(code, message));
-        app.MapPostOnly(UpstreamCallbackPath, UpstreamCallbackAsync, (code, message) => Fail(code, message));
+        app.MapPostOnly(RequestPath, RequestPanAsync, Errors);
+        app.MapPostOnly(StatusPath, StatusAsync, Errors);
+        app.MapPostOnly(IncompletePath, IncompleteAsync, Errors);
+        app.MapPostOnly(UpstreamCallbackPath, UpstreamCallbackAsync, Errors);
     }
 
     public static IResult Fail(int code, string message, int retryAfter = 0, params (string Name, object? Value)[] extra)

@@ -43,6 +43,26 @@ public sealed class PanVerificationEndpoint(
     public const string MalformedBody = "Request body must be a JSON object with pan, name, dob and optional fatherName (content-type: application/json)";
     public const string NotConfigured = "PAN verification is not configured for live mode";
 
+    /// <summary>
+    /// The contract's failure shape: message, statusCode, status, metaData (for the catalogue rows that carry it),
+    /// and the detail as <c>reason</c>. An unreadable body is the first field's row (pan is null); an outage or a
+    /// bug is the catalogue's generic "System Failure…" (with 503 while the database is unreachable).
+    /// </summary>
+    public static readonly ApiErrorShape Errors = new("hyperverge",
+        new ApiErrorMessages(Catalogue.PanInvalid.Message)
+        {
+            Unavailable = Catalogue.SystemFailure.Message,
+            InternalError = Catalogue.SystemFailure.Message,
+        },
+        (http, e) =>
+        {
+            var withMeta = Catalogue.All.Any(row => row.HasMetaData && row.StatusCode == e.Status && row.Message == e.Message);
+            var meta = withMeta
+                ? Meta(NewRequestId(http.RequestServices.GetRequiredService<TimeProvider>()), http.Request.Headers["transactionId"].ToString().Trim())
+                : null;
+            return Respond(e.Status, e.Message, meta, e.RetryAfterSeconds, e.Detail is null ? [] : [("reason", e.Detail)]);
+        });
+
     public async Task<IResult> HandleAsync(HttpContext http, OrderPipeline orders)
     {
         try
@@ -63,7 +83,7 @@ public sealed class PanVerificationEndpoint(
         var ct = http.RequestAborted;
         var headers = http.Request.Headers;
         var transactionId = headers["transactionId"].ToString().Trim();
-        var meta = Meta(NewRequestId(), transactionId);
+        var meta = Meta(NewRequestId(clock), transactionId);
 
         var auth = await authenticator.AuthenticateAsync(headers["appId"].ToString(), headers["appKey"].ToString(), clientIp.Of(http), ct);
         if (!auth.Ok) return Refused(auth, meta);
@@ -218,5 +238,5 @@ public sealed class PanVerificationEndpoint(
     private static Dictionary<string, object?> Meta(string requestId, string transactionId) =>
         Json.Object(("requestId", requestId), ("transactionId", transactionId.Length == 0 ? null : transactionId));
 
-    private string NewRequestId() => $"{clock.GetUtcNow().ToUnixTimeMilliseconds()}-{Guid.NewGuid():D}";
+    private static string NewRequestId(TimeProvider clock) => $"{clock.GetUtcNow().ToUnixTimeMilliseconds()}-{Guid.NewGuid():D}";
 }

@@ -1,3 +1,4 @@
+using Inexopay.Server.Api;
 using Inexopay.Server.Auth;
 using Inexopay.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -31,17 +32,22 @@ public static class SandboxPortal
     public const string ResumePath = BasePath + "/incompleteApplication";
     public const string SubmitPath = BasePath + "/submitApplication";
 
+    /// <summary>The portal is visited by a browser: its errors are HTML pages, like Protean's own.</summary>
+    public static readonly ApiErrorShape Errors = new("protean-sandbox-html",
+        new ApiErrorMessages("Invalid request") { NotFound = "Page not found", InternalError = "Something went wrong" },
+        (_, e) => ErrorPage(e.Status, e.Message, e.Detail ?? ""));
+
     public static void MapSandboxPortal(this IEndpointRouteBuilder app)
     {
         app.MapPost(NewPanPath, (HttpContext http, PanLifecycle lifecycle, InexopayDb db, PanSettings settings, TimeProvider clock, CancellationToken ct) =>
-            EnterAsync(http, Entry.NewPan, lifecycle, db, settings, clock, ct));
+            EnterAsync(http, Entry.NewPan, lifecycle, db, settings, clock, ct)).WithApiErrorShape(Errors);
         app.MapPost(CorrectionPath, (HttpContext http, PanLifecycle lifecycle, InexopayDb db, PanSettings settings, TimeProvider clock, CancellationToken ct) =>
-            EnterAsync(http, Entry.Correction, lifecycle, db, settings, clock, ct));
+            EnterAsync(http, Entry.Correction, lifecycle, db, settings, clock, ct)).WithApiErrorShape(Errors);
         app.MapPost(ResumePath, (HttpContext http, PanLifecycle lifecycle, InexopayDb db, PanSettings settings, TimeProvider clock, CancellationToken ct) =>
-            EnterAsync(http, Entry.Resume, lifecycle, db, settings, clock, ct));
-        app.MapPost(SubmitPath, SubmitAsync);
+            EnterAsync(http, Entry.Resume, lifecycle, db, settings, clock, ct)).WithApiErrorShape(Errors);
+        app.MapPost(SubmitPath, SubmitAsync).WithApiErrorShape(Errors);
         app.MapMethods(BasePath + "/{**rest}", ["GET", "HEAD"], () => ErrorPage(405, "Method not allowed",
-            "This page is opened by the form your PAN service provider sends; it cannot be visited directly."));
+            "This page is opened by the form your PAN service provider sends; it cannot be visited directly.")).WithApiErrorShape(Errors);
     }
 
     private enum Entry { NewPan, Correction, Resume }
