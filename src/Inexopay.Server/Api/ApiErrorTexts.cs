@@ -30,7 +30,7 @@ public static class ApiErrorTexts
         "Send the parameters as form fields (application/x-www-form-urlencoded or multipart/form-data) or as a JSON object (application/json).";
     public const string FormUnreadable =
         "The form data could not be read (malformed or truncated multipart, a missing boundary, too many fields or a key too long).";
-    public const string NotJsonObject = "The body is not a JSON object.";
+    public const string NotJsonObject = "The body is not a well-formed JSON object.";
     public const string NotUtf8 = "A parameter name or value is not valid UTF-8 text (invalid bytes or an unpaired surrogate).";
     public const string ControlCharacters = "A parameter name or value contains a NUL byte or another control character.";
     public const string TooManyFields = "The body has too many fields.";

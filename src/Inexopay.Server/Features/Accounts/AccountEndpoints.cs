@@ -34,6 +34,7 @@ public static class AccountEndpoints
         InexopayDb db, CancellationToken ct)
     {
         var p = await ApiParams.ReadAsync(http.Request, ct);
+        if (p.Problem is { } problem) return ApiErrorHandling.UnreadableBody(http, problem);
         var auth = await authenticator.AuthenticateAsync(p.Username, p.ApiKey, clientIp.Of(http), ct);
         if (!auth.Ok)
         {
@@ -67,6 +68,7 @@ public static class AccountEndpoints
         InexopayDb db, CancellationToken ct)
     {
         var p = await ApiParams.ReadAsync(http.Request, ct);
+        if (p.Problem is { } problem) return ApiErrorHandling.UnreadableBody(http, problem);
         var auth = await authenticator.AuthenticateAsync(p.Username, p.ApiKey, clientIp.Of(http), ct);
         if (!auth.Ok)
         {

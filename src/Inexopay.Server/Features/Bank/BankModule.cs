@@ -132,8 +132,7 @@ public static class BankModule
         ResellerAuthenticator authenticator, ClientIp clientIp, CancellationToken ct)
     {
         var p = await ApiParams.ReadAsync(http.Request, ct);
-        if (p.Malformed)
-            return (p, null, BankService.Fail(400, MalformedBody).ToResult());
+        if (p.Problem is { } problem) return (p, null, ApiErrorHandling.UnreadableBody(http, problem));
         var auth = await authenticator.AuthenticateAsync(p.Username, p.ApiKey, clientIp.Of(http), ct);
         if (auth.Ok) return (p, auth.Reseller, null);
 
