@@ -140,15 +140,17 @@ public static class ApiErrorHandling
         public ApiErrorShape? ShapeNear(string? path)
         {
             var folder = (path ?? "").TrimEnd('/');
-            for (var depth = 0; depth < 16 && folder.Length > 0; depth++, folder = Parent(folder))
+            for (var depth = 0; depth < 32 && folder.Length > 0; depth++, folder = Parent(folder))
                 if (_folders.TryGetValue(folder, out var shape)) return shape ?? ApiErrorShape.Default;
             return null;
         }
 
+        /// <summary>"/api/nsdl-bank/v1/x.php" → "/api/nsdl-bank/v1"; empty slashes are skipped ("/api//x" → "/api").</summary>
         private static string Parent(string path)
         {
-            var slash = path.TrimEnd('/').LastIndexOf('/');
-            return slash <= 0 ? "" : path[..slash];
+            var trimmed = path.TrimEnd('/');
+            var slash = trimmed.LastIndexOf('/');
+            return slash <= 0 ? "" : trimmed[..slash].TrimEnd('/');
         }
 
         private static string? LiteralPath(RoutePattern pattern)

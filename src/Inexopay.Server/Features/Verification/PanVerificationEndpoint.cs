@@ -170,9 +170,9 @@ public sealed class PanVerificationEndpoint(
         try
         {
             var doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object) return (doc, "");
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && HasReadableNames(doc.RootElement)) return (doc, "");
+            problem = doc.RootElement.ValueKind == JsonValueKind.Object ? ApiErrorTexts.NotUtf8 : MalformedBody;
             doc.Dispose();
-            problem = MalformedBody;
         }
         catch (JsonException)
         {
@@ -184,6 +184,23 @@ public sealed class PanVerificationEndpoint(
         }
         rejections.Rejected(http, 400, problem);
         return (null, problem);
+    }
+
+    /// <summary>
+    /// False when a property name is not valid text (an unpaired surrogate escape, invalid UTF-8): looking up any
+    /// field past it would throw, so the body as a whole is unreadable.
+    /// </summary>
+    private static bool HasReadableNames(JsonElement body)
+    {
+        try
+        {
+            foreach (var property in body.EnumerateObject()) _ = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private IResult NotPlaced(PlaceResult placed, ResellerContext reseller, Dictionary<string, object?> meta) => placed.Status switch
