@@ -42,7 +42,7 @@ public sealed class RejectionLog(ILogger<RejectionLog> log, TimeProvider clock)
     private static string HeldBack(long count) => count == 0 ? "" : $" ({count} similar lines held back)";
 
     private static string Ip(HttpContext http) =>
-        (http.RequestServices.GetService<ClientIp>()?.Of(http) ?? http.Connection.RemoteIpAddress)?.ToString() ?? "unknown";
+        (http.RequestServices?.GetService<ClientIp>()?.Of(http) ?? http.Connection.RemoteIpAddress)?.ToString() ?? "unknown";
 
     public static string Clean(string? text, int max)
     {
