@@ -9,7 +9,7 @@ namespace Inexopay.Server.Api;
 /// object, because reseller portals send all three. Values are trimmed; empty (or JSON null) counts as missing;
 /// JSON numbers and booleans are taken as their text (PHP's json_encode sends a mobile number as a number).
 /// A body that cannot be read never throws: <see cref="Problem"/> says why, and the endpoint answers its documented
-/// 400. Unreadable means: over <see cref="MaxBodyBytes"/>, truncated, malformed or boundary-less multipart, more than
+/// 400 with <see cref="ApiErrorHandling.UnreadableBody"/> (which also logs the one warning line). Unreadable means: over <see cref="MaxBodyBytes"/>, truncated, malformed or boundary-less multipart, more than
 /// <see cref="MaxFields"/> fields, a name over <see cref="MaxKeyLength"/> characters, invalid UTF-8 or an unpaired
 /// surrogate, a NUL or another control character (tab and line breaks excepted) in a name or value, a JSON body that
 /// is not an object or has an object or array as a value, or a content type other than form, multipart or JSON.
