@@ -86,11 +86,11 @@ say "wallets after: $AFTER; orders: $ORDERS"
 [[ "$ORDERS" == "0" ]] || fail "$ORDERS orders were recorded"
 cli wallet verify >"$WORK/verify.out" 2>&1 || fail "wallet verify: $(tail -3 "$WORK/verify.out")"
 
-STACK=$(grep -c '^   at ' "$WORK/server.log" || true)
+STACK=$(grep -cE '^\s+at [A-Za-z]' "$WORK/server.log" || true)
 REJECTED=$(grep -c 'Rejected ' "$WORK/server.log" || true)
 HELD=$(grep -o '([0-9]* similar lines held back)' "$WORK/server.log" | grep -o '[0-9]*' | awk '{ s += $1 } END { print s + 0 }')
 LOG_BYTES=$(wc -c <"$WORK/server.log")
 say "log: $LOG_BYTES bytes, $REJECTED rejection lines, ${HELD:-0} held back, $STACK stack-trace lines"
-[[ "$STACK" == "0" ]] || fail "stack traces in the log: $(grep -m3 -B3 '^   at ' "$WORK/server.log")"
+[[ "$STACK" == "0" ]] || fail "stack traces in the log: $(grep -m3 -B3 -E '^\s+at [A-Za-z]' "$WORK/server.log")"
 
 if [[ $FAILURES -eq 0 ]]; then say "PASS"; rm -rf "$WORK"; else say "$FAILURES failure(s); kept $WORK"; exit 1; fi

@@ -11,7 +11,8 @@ namespace Inexopay.Server.Api;
 /// <item>a method the path does not take (OPTIONS, HEAD, TRACE, PUT, … on a POST endpoint) → 405 with <c>Allow</c>;</item>
 /// <item>an unknown path under /api or /v1, or beside other shaped endpoints → 404 in the shape of that family;</item>
 /// <item>a body the server could not read (too large, truncated: Kestrel's <see cref="BadHttpRequestException"/>, or
-/// the form reader's <see cref="InvalidDataException"/>) → the endpoint's documented 400, one warning line;</item>
+/// the form reader's <see cref="InvalidDataException"/>, Kestrel's plain <see cref="IOException"/> for a chunk size
+/// that overflows) → the endpoint's documented 400, one warning line;</item>
 /// <item>the database unreachable → 503 with <c>Retry-After</c>, one error line without a stack trace;</item>
 /// <item>any other exception (a bug) → 500, logged with its stack trace.</item>
 /// </list>
@@ -72,6 +73,11 @@ public static class ApiErrorHandling
             case InvalidDataException:
                 log.Rejected(http, 400, ApiErrorTexts.FormUnreadable);
                 return shape.UnreadableBody(http, ApiErrorTexts.FormUnreadable);
+            case IOException:
+                // Kestrel throws a plain IOException for some broken bodies (a chunk size that overflows); the request
+                // path does no other I/O that could fail this way.
+                log.Rejected(http, 400, ApiErrorTexts.BodyIncomplete);
+                return shape.UnreadableBody(http, ApiErrorTexts.BodyIncomplete);
             case var _ when DbErrors.IsUnavailable(e):
                 log.Unavailable(http, e);
                 return shape.Unavailable(http);
@@ -87,7 +93,8 @@ public static class ApiErrorHandling
         var path = http.Request.Path.Value ?? "/";
         if (table.Find(path) is { } entry)
         {
-            if (entry.Allows(http.Request.Method)) return http.GetEndpoint() is null ? table.ShapeNear(path)?.NotFound(http) : null;
+            // Routing may not take a spelling the table matches ("/api/balance.php//"): a 404 in the endpoint's shape.
+            if (entry.Allows(http.Request.Method)) return http.GetEndpoint() is null ? (entry.Shape ?? table.ShapeNear(path))?.NotFound(http) : null;
             return (entry.Shape ?? table.ShapeNear(path))?.MethodNotAllowed(http, entry.Methods!);
         }
         return http.GetEndpoint() is null ? table.ShapeNear(path)?.NotFound(http) : null;

@@ -182,6 +182,10 @@ public sealed class PanVerificationEndpoint(
         {
             problem = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? $"The request body is larger than {MaxBodyBytes / 1024} KB." : ApiErrorTexts.BodyIncomplete;
         }
+        catch (IOException) when (!ct.IsCancellationRequested)
+        {
+            problem = ApiErrorTexts.BodyIncomplete; // e.g. Kestrel's "Bad chunk size data" for a chunk size that overflows
+        }
         rejections.Rejected(http, 400, problem);
         return (null, problem);
     }
