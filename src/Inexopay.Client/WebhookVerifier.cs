@@ -17,8 +17,10 @@ public sealed class WebhookVerifier(string secret, TimeProvider? clock = null)
     public bool Verify(string webhookId, string webhookTimestamp, string webhookSignature, string body)
     {
         if (!long.TryParse(webhookTimestamp, out var seconds)) return false;
-        var sent = DateTimeOffset.FromUnixTimeSeconds(seconds);
-        if ((_clock.GetUtcNow() - sent).Duration() > Tolerance) return false;
+        // A range check on the raw number: converting a hostile timestamp (near long.MinValue) would throw.
+        var now = _clock.GetUtcNow().ToUnixTimeSeconds();
+        var tolerance = (long)Tolerance.TotalSeconds;
+        if (seconds < now - tolerance || seconds > now + tolerance) return false;
 
         var expected = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{webhookId}.{webhookTimestamp}.{body}"));
         foreach (var candidate in webhookSignature.Split(' ', StringSplitOptions.RemoveEmptyEntries))

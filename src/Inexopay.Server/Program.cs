@@ -25,6 +25,8 @@ builder.Services.AddBank();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = null);
 builder.Services.AddHealthChecks();
 builder.Services.AddSingleton<RequestMetrics>();
+builder.Services.AddSingleton<RejectionLog>();
+builder.WebHost.ConfigureKestrel(KestrelLimits.Apply);
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ foreach (var line in await Bootstrap.FirstRunAsync(app.Services, app.Services.Ge
     Console.WriteLine(line);
 
 app.UseRequestMetrics();
+app.UseApiErrors();
 app.MapAccountEndpoints();
 app.MapServerStatus();
 app.MapSandboxTestData();
@@ -44,8 +47,7 @@ app.MapBank();
 Inexopay.Server.Features.Wallet.BenchBareEndpoint.MapBenchBareEndpoint(app); // only when Bench:BareEndpoint=true
 app.MapHealthChecks("/health/live");
 app.MapGet("/health/ready", async (InexopayDb db, CancellationToken ct) =>
-    await db.Database.CanConnectAsync(ct) ? Results.Ok(new { status = "ready" }) : Results.Json(new { status = "database unreachable" }, statusCode: 503));
-app.MapApiNotFound();
+    await Bootstrap.IsReadyAsync(db, ct) ? Results.Ok(new { status = "ready" }) : Results.Json(new { status = "database unreachable" }, statusCode: 503));
 
 await app.RunAsync();
 return 0;

@@ -14,6 +14,23 @@ public static class Bootstrap
         await db.Database.MigrateAsync(ct);
     }
 
+    /// <summary>
+    /// For /health/ready: the migrated schema answers a query. CanConnect alone would pass on an empty file that
+    /// SQLite creates in place of a lost database.
+    /// </summary>
+    public static async Task<bool> IsReadyAsync(InexopayDb db, CancellationToken ct)
+    {
+        try
+        {
+            await db.Wallets.AnyAsync(ct);
+            return true;
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Returns the lines to print once, or nothing when the installation already had an operator.</summary>
     public static async Task<IReadOnlyList<string>> FirstRunAsync(IServiceProvider services, TimeProvider clock, CancellationToken ct = default)
     {

@@ -41,7 +41,10 @@ public static class StandardWebhooks
     public static bool Verify(string secret, string? messageId, string? timestamp, string? signatureHeader, string body, DateTimeOffset now)
     {
         if (string.IsNullOrEmpty(messageId) || string.IsNullOrEmpty(signatureHeader) || !long.TryParse(timestamp, out var ts)) return false;
-        if (Math.Abs(now.ToUnixTimeSeconds() - ts) > Tolerance.TotalSeconds) return false;
+        // Compared as a range: the difference (or Math.Abs of it) overflows for timestamps near long.MinValue/MaxValue.
+        var nowSeconds = now.ToUnixTimeSeconds();
+        var tolerance = (long)Tolerance.TotalSeconds;
+        if (ts < nowSeconds - tolerance || ts > nowSeconds + tolerance) return false;
         var expected = Encoding.ASCII.GetBytes(Sign(secret, messageId, ts, body));
         foreach (var candidate in signatureHeader.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             if (CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(candidate), expected)) return true;

@@ -8,10 +8,18 @@ namespace Inexopay.Server.Features.Accounts;
 /// <summary><c>/api/check_status.php</c> and <c>/api/balance.php</c>: each keeps its own shape from the contract.</summary>
 public static class AccountEndpoints
 {
+    public const string BalanceMissingParameters = "Missing or Invalid Parameters (api_key and username both required)";
+
+    /// <summary>check_status.php: <c>status_code</c>, <c>status</c>, <c>message</c>.</summary>
+    public static readonly ApiErrorShape CheckStatusErrors = ApiErrorShape.StatusCode(new ApiErrorMessages(ApiErrorTexts.MissingOrInvalidParameters));
+
+    /// <summary>balance.php: <c>status</c>, <c>error_code</c>, <c>message</c>.</summary>
+    public static readonly ApiErrorShape BalanceErrors = ApiErrorShape.ErrorCode(new ApiErrorMessages(BalanceMissingParameters));
+
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPostOnly("/api/check_status.php", CheckStatusAsync, (code, message) => StatusFail(code, message, null));
-        app.MapPostOnly("/api/balance.php", BalanceAsync, BalanceFail);
+        app.MapPostOnly("/api/check_status.php", CheckStatusAsync, CheckStatusErrors);
+        app.MapPostOnly("/api/balance.php", BalanceAsync, BalanceErrors);
     }
 
     private static IResult StatusFail(int code, string message, AuthResult? auth, Dictionary<string, object?>? data = null)
@@ -26,6 +34,7 @@ public static class AccountEndpoints
         InexopayDb db, CancellationToken ct)
     {
         var p = await ApiParams.ReadAsync(http.Request, ct);
+        if (p.Problem is { } problem) return ApiErrorHandling.UnreadableBody(http, problem);
         var auth = await authenticator.AuthenticateAsync(p.Username, p.ApiKey, clientIp.Of(http), ct);
         if (!auth.Ok)
         {
@@ -55,18 +64,16 @@ public static class AccountEndpoints
                 ("rate_limit_per_minute", r.RateLimitPerMinute)))));
     }
 
-    private static IResult BalanceFail(int code, string message) =>
-        Json.Result(code, Json.Object(("status", "FAILED"), ("error_code", code), ("message", message)));
-
     private static async Task<IResult> BalanceAsync(HttpContext http, ResellerAuthenticator authenticator, ClientIp clientIp,
         InexopayDb db, CancellationToken ct)
     {
         var p = await ApiParams.ReadAsync(http.Request, ct);
+        if (p.Problem is { } problem) return ApiErrorHandling.UnreadableBody(http, problem);
         var auth = await authenticator.AuthenticateAsync(p.Username, p.ApiKey, clientIp.Of(http), ct);
         if (!auth.Ok)
         {
             var (code, message) = AuthMessages.For(auth,
-                (400, "Missing or Invalid Parameters (api_key and username both required)"), "Invalid Api Key or Username");
+                (400, BalanceMissingParameters), "Invalid Api Key or Username");
             return Json.Result(code, Json.Object(("status", "FAILED"), ("error_code", code), ("message", message)), auth.RetryAfterSeconds);
         }
 

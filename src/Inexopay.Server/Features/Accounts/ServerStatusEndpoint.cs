@@ -13,8 +13,9 @@ namespace Inexopay.Server.Features.Accounts;
 /// </summary>
 public static class ServerStatusEndpoint
 {
+    /// <summary>HEAD too: uptime monitors use it (Kestrel sends the headers of the GET answer without its body).</summary>
     public static void MapServerStatus(this IEndpointRouteBuilder app) =>
-        app.MapMethods("/api/server-status.php", ["GET", "POST"], ReadAsync);
+        app.MapMethods("/api/server-status.php", ["GET", "HEAD", "POST"], ReadAsync);
 
     private static async Task<IResult> ReadAsync(InexopayDb db, TimeProvider clock, ProviderHealth providers, CancellationToken ct)
     {

@@ -37,6 +37,11 @@ public static class BankModule
     public const string DetailsPath = "/api/nsdl-bank/v1/account-details.php";
 
     public const string InvalidCredentials = "Invalid API key or username";
+    public const string MalformedBody = "Malformed request body: send form fields (urlencoded or multipart) or a JSON object";
+
+    /// <summary>The bank endpoints' failure shape: <c>status: false</c>, <c>error_code</c>, <c>message</c>, then extras.</summary>
+    public static readonly ApiErrorShape Errors = new("bank", new ApiErrorMessages(MalformedBody), (_, e) =>
+        (e.Detail is null ? BankService.Fail(e.Status, e.Message) : BankService.Fail(e.Status, e.Message, ("detail", e.Detail))).ToResult(e.RetryAfterSeconds));
     public const int MinimumAgentAge = 18;
 
     public static IServiceCollection AddBank(this IServiceCollection services)
@@ -55,11 +60,10 @@ public static class BankModule
         app.ServiceProvider.GetRequiredService<ProviderHealth>()
             .Configured(UpstreamBank.Provider, app.ServiceProvider.GetRequiredService<UpstreamBank>().Configured);
 
-        IResult Error(int code, string message) => BankService.Fail(code, message).ToResult();
-        app.MapPostOnly(OnboardingPath, OnboardingAsync, Error);
-        app.MapPostOnly(AccountOpenPath, AccountOpenAsync, Error);
-        app.MapPostOnly(StatusPath, StatusAsync, Error);
-        app.MapPostOnly(DetailsPath, DetailsAsync, Error);
+        app.MapPostOnly(OnboardingPath, OnboardingAsync, Errors);
+        app.MapPostOnly(AccountOpenPath, AccountOpenAsync, Errors);
+        app.MapPostOnly(StatusPath, StatusAsync, Errors);
+        app.MapPostOnly(DetailsPath, DetailsAsync, Errors);
     }
 
     private static async Task<IResult> OnboardingAsync(HttpContext http, ResellerAuthenticator authenticator, ClientIp clientIp, BankService bank,
@@ -128,8 +132,7 @@ public static class BankModule
         ResellerAuthenticator authenticator, ClientIp clientIp, CancellationToken ct)
     {
         var p = await ApiParams.ReadAsync(http.Request, ct);
-        if (p.Malformed)
-            return (p, null, BankService.Fail(400, "Malformed request body: send form fields (urlencoded or multipart) or a JSON object").ToResult());
+        if (p.Problem is { } problem) return (p, null, ApiErrorHandling.UnreadableBody(http, problem));
         var auth = await authenticator.AuthenticateAsync(p.Username, p.ApiKey, clientIp.Of(http), ct);
         if (auth.Ok) return (p, auth.Reseller, null);
 

@@ -40,12 +40,15 @@ public static class PanEndpoints
     /// <summary>Unauthenticated prompts (a returning browser, an unsigned notification) ask the parent at most this often.</summary>
     private static readonly TimeSpan UnverifiedPromptGap = TimeSpan.FromSeconds(2);
 
+    /// <summary>The PAN endpoints' failure shape: <c>status_code</c>, <c>status</c>, <c>message</c>, then extras.</summary>
+    public static readonly ApiErrorShape Errors = ApiErrorShape.StatusCode(new ApiErrorMessages(MissingOrInvalid));
+
     public static void MapPanEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPostOnly(RequestPath, RequestPanAsync, (code, message) => Fail(code, message));
-        app.MapPostOnly(StatusPath, StatusAsync, (code, message) => Fail(code, message));
-        app.MapPostOnly(IncompletePath, IncompleteAsync, (code, message) => Fail(code, message));
-        app.MapPostOnly(UpstreamCallbackPath, UpstreamCallbackAsync, (code, message) => Fail(code, message));
+        app.MapPostOnly(RequestPath, RequestPanAsync, Errors);
+        app.MapPostOnly(StatusPath, StatusAsync, Errors);
+        app.MapPostOnly(IncompletePath, IncompleteAsync, Errors);
+        app.MapPostOnly(UpstreamCallbackPath, UpstreamCallbackAsync, Errors);
     }
 
     public static IResult Fail(int code, string message, int retryAfter = 0, params (string Name, object? Value)[] extra)
@@ -60,7 +63,7 @@ public static class PanEndpoints
         ResellerAuthenticator authenticator, ClientIp clientIp, CancellationToken ct)
     {
         var p = await ApiParams.ReadAsync(http.Request, ct);
-        if (p.Malformed) return (p, null, Fail(400, MissingOrInvalid, 0, ("detail", "the body must be form data, multipart or a JSON object")));
+        if (p.Problem is { } problem) return (p, null, ApiErrorHandling.UnreadableBody(http, problem));
         var auth = await authenticator.AuthenticateAsync(p.Username, p.ApiKey, clientIp.Of(http), ct);
         if (auth.Ok) return (p, auth.Reseller, null);
         var (code, message) = AuthMessages.For(auth, (400, MissingOrInvalid), InvalidCredentials);
@@ -209,7 +212,7 @@ public static class PanEndpoints
         if (http.Request.Headers.ContainsKey(StandardWebhooks.IdHeader))
         {
             var body = await ReadBodyAsync(http.Request, 64 * 1024, ct);
-            if (body is null) return Fail(413, "Notification too large");
+            if (body is null) return ApiErrorHandling.UnreadableBody(http, ApiErrorTexts.BodyTooLarge);
             var h = http.Request.Headers;
             var verified = false;
             if (upstream.Settings.WebhookSecret is { } secret)
@@ -230,6 +233,7 @@ public static class PanEndpoints
         }
 
         var form = await ApiParams.ReadAsync(http.Request, ct);
+        if (form.Problem is { } problem) return ApiErrorHandling.UnreadableBody(http, problem);
         var record = form["orderid"] is { } orderId ? await lifecycle.FindByTxnIdAsync(orderId, ct) : null;
         if (record is null || record.Application.Mode != ApiMode.Live)
             return HtmlPages.Html(HtmlPages.Page("Unknown application", "<div class=\"banner error\"><strong>Unknown application</strong>" +
@@ -272,12 +276,14 @@ public static class PanEndpoints
         try
         {
             using var doc = JsonDocument.Parse(body);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("order_id", out var o)
-                   && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
+            var orderId = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("order_id", out var o)
+                          && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
+            // Not one of our transaction ids (nor text a database column may hold): an unknown order.
+            return orderId is { Length: > 0 and <= 64 } && ApiParams.TextProblem(orderId) is null ? orderId : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return null;
+            return null; // not JSON, or an order_id that is not valid UTF-16 (an unpaired surrogate)
         }
     }
 }

@@ -27,7 +27,8 @@ public sealed record PanQuery(string Pan, string Name, string Dob, DateOnly Date
 /// one letter. fatherName is optional: absent, null or blank means "not sent" (fathername answers "").</item>
 /// <item>dob: strictly DD/MM/YYYY, a real date, not in the future (India time), not before 1900.</item>
 /// </list>
-/// Values of another JSON type than string (a number for pan, say) are invalid for that field.
+/// Values of another JSON type than string (a number for pan, say), or strings that are not valid text (invalid
+/// UTF-8, an unpaired surrogate, a control character), are invalid for that field.
 /// </summary>
 public static class PanQueryValidator
 {
@@ -109,8 +110,15 @@ public static class PanQueryValidator
         switch (property.ValueKind)
         {
             case JsonValueKind.String:
-                value = property.GetString();
-                return true;
+                try
+                {
+                    value = property.GetString();
+                    return Api.ApiParams.TextProblem(value!) is null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return false; // invalid UTF-8 or an unpaired surrogate escape ("\ud800")
+                }
             case JsonValueKind.Null:
                 return true;
             default:

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Inexopay.Server.Api;
 using Inexopay.Server.Auth;
+using Inexopay.Server.Observability;
 using Inexopay.Server.Orders;
 using Inexopay.Server.Storage;
 using Microsoft.AspNetCore.Http.Features;
@@ -18,9 +19,10 @@ namespace Inexopay.Server.Features.Verification;
 /// <item>live key from an unbound IP → 403 "User not authorized" (+ <c>reason</c> with both IPs); suspended account
 /// → 403 "User ID Deactivated"; no plan or plan expired → 403 "User validity has expired" (+ <c>reason</c>);
 /// over the plan's rate → 429 in the failure shape with Retry-After;</item>
-/// <item>transactionId, then the JSON body (not a JSON object or over 16 KB → 400 with a clear message: a client
-/// mistake, not the provider's "System Failure"), then pan, name, fatherName, dob (see
-/// <see cref="PanQueryValidator"/>) → the catalogue's 400s;</item>
+/// <item>transactionId, then the JSON body (not a JSON object, or over 16 KB → the catalogue's "PAN Number invalid"
+/// row, since pan cannot be read, with the reason in <c>reason</c>: a client mistake, not the provider's "System
+/// Failure"), then pan, name, fatherName, dob (see <see cref="PanQueryValidator"/>) → the catalogue's 400s; a value
+/// that is not valid text (an unpaired surrogate, invalid UTF-8) is that field's row;</item>
 /// <item>live key while no live provider is configured → 503 "PAN verification is not configured for live mode",
 /// nothing charged; plan without PAN verification → 403 "User not authorized";</item>
 /// <item>transactionId already used by this key's mode for any service → 409 "Duplicate Transaction ID entered",
@@ -36,6 +38,7 @@ public sealed class PanVerificationEndpoint(
     PanSandbox sandbox,
     HyperVergeConnector hyperVerge,
     TimeProvider clock,
+    RejectionLog rejections,
     ILogger<PanVerificationEndpoint> log)
 {
     public const string Path = "/v1/NSDLPanVerificationDirect";
@@ -43,35 +46,45 @@ public sealed class PanVerificationEndpoint(
     public const string MalformedBody = "Request body must be a JSON object with pan, name, dob and optional fatherName (content-type: application/json)";
     public const string NotConfigured = "PAN verification is not configured for live mode";
 
-    public async Task<IResult> HandleAsync(HttpContext http, OrderPipeline orders)
-    {
-        try
+    /// <summary>
+    /// The contract's failure shape: message, statusCode, status, metaData (for the catalogue rows that carry it),
+    /// and the detail as <c>reason</c>. An unreadable body is the first field's row (pan is null); an outage or a
+    /// bug is the catalogue's generic "System Failure…" (with 503 while the database is unreachable).
+    /// </summary>
+    public static readonly ApiErrorShape Errors = new("hyperverge",
+        new ApiErrorMessages(Catalogue.PanInvalid.Message)
         {
-            return await HandleCoreAsync(http, orders);
-        }
-        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+            Unavailable = Catalogue.SystemFailure.Message,
+            InternalError = Catalogue.SystemFailure.Message,
+        },
+        (http, e) =>
         {
-            // Database down or a bug: the contract's generic failure. A charged order left pending is refunded by
-            // StaleVerificationSweeper.
-            log.LogError(e, "PAN verification failed unexpectedly");
-            return Failure(Catalogue.SystemFailure, Meta("", ""));
-        }
-    }
+            var withMeta = Catalogue.All.Any(row => row.HasMetaData && row.StatusCode == e.Status && row.Message == e.Message);
+            var meta = withMeta
+                ? Meta(NewRequestId(http.RequestServices.GetRequiredService<TimeProvider>()), http.Request.Headers["transactionId"].ToString().Trim())
+                : null;
+            return Respond(e.Status, e.Message, meta, e.RetryAfterSeconds, e.Detail is null ? [] : [("reason", e.Detail)]);
+        });
 
-    private async Task<IResult> HandleCoreAsync(HttpContext http, OrderPipeline orders)
+    /// <remarks>
+    /// An exception (the database down, a bug) is answered by <see cref="ApiErrorHandling"/> in <see cref="Errors"/>:
+    /// 503 or 500 "System Failure…"; a charged order it leaves in flight is settled by crash recovery.
+    /// </remarks>
+    public async Task<IResult> HandleAsync(HttpContext http, OrderPipeline orders)
     {
         var ct = http.RequestAborted;
         var headers = http.Request.Headers;
         var transactionId = headers["transactionId"].ToString().Trim();
-        var meta = Meta(NewRequestId(), transactionId);
+        var meta = Meta(NewRequestId(clock), transactionId);
 
         var auth = await authenticator.AuthenticateAsync(headers["appId"].ToString(), headers["appKey"].ToString(), clientIp.Of(http), ct);
         if (!auth.Ok) return Refused(auth, meta);
         var reseller = auth.Reseller!;
 
         if (!PanQueryValidator.IsValidTransactionId(transactionId)) return Failure(Catalogue.TransactionIdInvalid, meta);
-        using var body = await ReadBodyAsync(http, ct);
-        if (body is null) return Failure(400, MalformedBody, meta);
+        var (read, unreadable) = await ReadBodyAsync(http, ct);
+        using var body = read;
+        if (body is null) return Failure(Catalogue.PanInvalid, meta, ("reason", unreadable));
         if (PanQueryValidator.Validate(body.RootElement, clock.GetUtcNow(), out var query) is { } invalid) return Failure(invalid, meta);
 
         if (reseller.Mode == ApiMode.Live && !hyperVerge.IsConfigured)
@@ -145,20 +158,52 @@ public sealed class PanVerificationEndpoint(
     /// <summary>Our order id, sent as the provider's transactionId.</summary>
     public static string UpstreamTransactionId(Order order) => "ixp-" + order.Id;
 
-    /// <summary>The body as a JSON object, whatever content-type was declared (clients often forget it); null if it is not one.</summary>
-    private static async Task<JsonDocument?> ReadBodyAsync(HttpContext http, CancellationToken ct)
+    /// <summary>
+    /// The body as a JSON object, whatever content-type was declared (clients often forget it); otherwise null and
+    /// why. The catalogue has no row for an unreadable body: it is answered as the first field's row (pan is null),
+    /// with the reason, and logged once.
+    /// </summary>
+    private async Task<(JsonDocument? Body, string Problem)> ReadBodyAsync(HttpContext http, CancellationToken ct)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
+        string problem;
         try
         {
             var doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object) return doc;
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && HasReadableNames(doc.RootElement)) return (doc, "");
+            problem = doc.RootElement.ValueKind == JsonValueKind.Object ? ApiErrorTexts.NotUtf8 : MalformedBody;
             doc.Dispose();
-            return null;
         }
-        catch (Exception e) when (e is JsonException or BadHttpRequestException)
+        catch (JsonException)
         {
-            return null;
+            problem = MalformedBody;
+        }
+        catch (BadHttpRequestException e)
+        {
+            problem = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? $"The request body is larger than {MaxBodyBytes / 1024} KB." : ApiErrorTexts.BodyIncomplete;
+        }
+        catch (IOException) when (!ct.IsCancellationRequested)
+        {
+            problem = ApiErrorTexts.BodyIncomplete; // e.g. Kestrel's "Bad chunk size data" for a chunk size that overflows
+        }
+        rejections.Rejected(http, 400, problem);
+        return (null, problem);
+    }
+
+    /// <summary>
+    /// False when a property name is not valid text (an unpaired surrogate escape, invalid UTF-8): looking up any
+    /// field past it would throw, so the body as a whole is unreadable.
+    /// </summary>
+    private static bool HasReadableNames(JsonElement body)
+    {
+        try
+        {
+            foreach (var property in body.EnumerateObject()) _ = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 
@@ -218,5 +263,5 @@ public sealed class PanVerificationEndpoint(
     private static Dictionary<string, object?> Meta(string requestId, string transactionId) =>
         Json.Object(("requestId", requestId), ("transactionId", transactionId.Length == 0 ? null : transactionId));
 
-    private string NewRequestId() => $"{clock.GetUtcNow().ToUnixTimeMilliseconds()}-{Guid.NewGuid():D}";
+    private static string NewRequestId(TimeProvider clock) => $"{clock.GetUtcNow().ToUnixTimeMilliseconds()}-{Guid.NewGuid():D}";
 }

@@ -24,6 +24,6 @@ public static class VerificationModule
         app.ServiceProvider.GetRequiredService<HyperVergeConnector>().ReportConfiguration();
         app.MapPostOnly(PanVerificationEndpoint.Path,
             (HttpContext http, PanVerificationEndpoint endpoint, OrderPipeline orders) => endpoint.HandleAsync(http, orders),
-            (code, message) => PanVerificationEndpoint.Failure(code, message, null));
+            PanVerificationEndpoint.Errors);
     }
 }

@@ -75,7 +75,10 @@ public static class ProteanEnvelope
         return $"{{\"{kind}\":{inner},\"signature\":\"{signature}\"}}";
     }
 
-    /// <summary>Reads an envelope without trusting it yet: the entity and transaction it claims to be about.</summary>
+    /// <summary>
+    /// Reads an envelope without trusting it yet: the entity and transaction it claims to be about. False for anything
+    /// else, including ids no application can have (over 64 characters, control characters, unpaired surrogates).
+    /// </summary>
     public static bool TryPeek(string? req, out string kind, out string txnId, out string entityId)
     {
         kind = txnId = entityId = "";
@@ -92,11 +95,12 @@ public static class ProteanEnvelope
                     kind = candidate;
                     txnId = t.GetString()!;
                     entityId = e.GetString()!;
-                    return true;
+                    return IsId(txnId) && IsId(entityId);
                 }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Not JSON, or an id that is not valid text (GetString refuses "\ud800").
         }
         return false;
     }
@@ -141,6 +145,8 @@ public static class ProteanEnvelope
             return null;
         }
     }
+
+    private static bool IsId(string id) => id.Length is > 0 and <= 64 && Api.ApiParams.TextProblem(id) is null;
 
     private static string Str(JsonElement e, string name) =>
         e.GetProperty(name) is { ValueKind: JsonValueKind.String } v ? v.GetString()! : throw new FormatException(name + " is not a string");

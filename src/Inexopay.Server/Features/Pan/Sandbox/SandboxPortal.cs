@@ -1,3 +1,4 @@
+using Inexopay.Server.Api;
 using Inexopay.Server.Auth;
 using Inexopay.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -31,17 +32,25 @@ public static class SandboxPortal
     public const string ResumePath = BasePath + "/incompleteApplication";
     public const string SubmitPath = BasePath + "/submitApplication";
 
+    private const string OpenedByForm = "This page is opened by the form your PAN service provider sends; it cannot be visited directly.";
+
+    /// <summary>
+    /// The portal is visited by a browser: its errors are HTML pages, like Protean's own — also the 405 (a GET of a
+    /// portal address) and 404 (an unknown page under <see cref="BasePath"/>) that <see cref="ApiErrorHandling"/> writes.
+    /// </summary>
+    public static readonly ApiErrorShape Errors = new("protean-sandbox-html",
+        new ApiErrorMessages("Invalid request") { NotFound = "Page not found", InternalError = "Something went wrong" },
+        (_, e) => ErrorPage(e.Status, e.Message, e.Detail ?? (e.Status is 404 or 405 ? OpenedByForm : "")));
+
     public static void MapSandboxPortal(this IEndpointRouteBuilder app)
     {
         app.MapPost(NewPanPath, (HttpContext http, PanLifecycle lifecycle, InexopayDb db, PanSettings settings, TimeProvider clock, CancellationToken ct) =>
-            EnterAsync(http, Entry.NewPan, lifecycle, db, settings, clock, ct));
+            EnterAsync(http, Entry.NewPan, lifecycle, db, settings, clock, ct)).WithApiErrorShape(Errors);
         app.MapPost(CorrectionPath, (HttpContext http, PanLifecycle lifecycle, InexopayDb db, PanSettings settings, TimeProvider clock, CancellationToken ct) =>
-            EnterAsync(http, Entry.Correction, lifecycle, db, settings, clock, ct));
+            EnterAsync(http, Entry.Correction, lifecycle, db, settings, clock, ct)).WithApiErrorShape(Errors);
         app.MapPost(ResumePath, (HttpContext http, PanLifecycle lifecycle, InexopayDb db, PanSettings settings, TimeProvider clock, CancellationToken ct) =>
-            EnterAsync(http, Entry.Resume, lifecycle, db, settings, clock, ct));
-        app.MapPost(SubmitPath, SubmitAsync);
-        app.MapMethods(BasePath + "/{**rest}", ["GET", "HEAD"], () => ErrorPage(405, "Method not allowed",
-            "This page is opened by the form your PAN service provider sends; it cannot be visited directly."));
+            EnterAsync(http, Entry.Resume, lifecycle, db, settings, clock, ct)).WithApiErrorShape(Errors);
+        app.MapPost(SubmitPath, SubmitAsync).WithApiErrorShape(Errors);
     }
 
     private enum Entry { NewPan, Correction, Resume }
@@ -78,7 +87,7 @@ public static class SandboxPortal
     private static async Task<IResult> EnterAsync(HttpContext http, Entry entry, PanLifecycle lifecycle, InexopayDb db, PanSettings settings,
         TimeProvider clock, CancellationToken ct)
     {
-        var (record, verified, error) = await VerifyAsync(http, lifecycle, db, ct);
+        var (form, record, verified, error) = await VerifyAsync(http, lifecycle, db, ct);
         if (error is not null) return error;
         var wrongEntry = entry switch
         {
@@ -91,15 +100,15 @@ public static class SandboxPortal
         if (age > settings.SandboxRequestTtl || age < -TimeSpan.FromMinutes(5))
             return ErrorPage(400, "Request expired",
                 $"reqTs must be within the last {settings.SandboxRequestTtl.TotalMinutes:0} minutes. Start again from your service provider.");
-        return ApplicationPage(record!, http.Request.Form["req"].ToString(), resumed: entry == Entry.Resume);
+        return ApplicationPage(record!, form!["req"]!, resumed: entry == Entry.Resume);
     }
 
     private static async Task<IResult> SubmitAsync(HttpContext http, PanLifecycle lifecycle, InexopayDb db, CancellationToken ct)
     {
-        var (record, _, error) = await VerifyAsync(http, lifecycle, db, ct);
+        var (form, record, _, error) = await VerifyAsync(http, lifecycle, db, ct);
         if (error is not null) return error;
         var app = record!.Application;
-        var action = http.Request.Form["action"].ToString();
+        var action = form!["action"];
         if (action is not ("complete" or "fail" or "later")) return ErrorPage(400, "Invalid request", "Unknown action.");
 
         // Past this point money may move: do not let a closed browser tab cut the transition short.
@@ -121,23 +130,26 @@ public static class SandboxPortal
     /// Finds the application the envelope names, then checks the envelope against that reseller's key. Only test
     /// applications are served here; the errors mimic Protean's (ER066 for an unknown transaction).
     /// </summary>
-    private static async Task<(PanRecord?, ProteanRequest?, IResult?)> VerifyAsync(HttpContext http, PanLifecycle lifecycle, InexopayDb db,
-        CancellationToken ct)
+    private static async Task<(ApiParams?, PanRecord?, ProteanRequest?, IResult?)> VerifyAsync(HttpContext http, PanLifecycle lifecycle,
+        InexopayDb db, CancellationToken ct)
     {
-        if (!http.Request.HasFormContentType) return (null, null, ErrorPage(400, "Invalid request", "The request must be a form post with a req field."));
-        var form = await http.Request.ReadFormAsync(ct);
-        var req = form["req"].ToString();
+        if (!http.Request.HasFormContentType)
+            return (null, null, null, ErrorPage(400, "Invalid request", "The request must be a form post with a req field."));
+        // Read like the API's parameters: a body that cannot be read is the portal's HTML 400, logged once.
+        var form = await ApiParams.ReadAsync(http.Request, ct);
+        if (form.Problem is { } problem) return (null, null, null, ApiErrorHandling.UnreadableBody(http, problem));
+        var req = form["req"];
         if (!ProteanEnvelope.TryPeek(req, out _, out var txnId, out var entityId))
-            return (null, null, ErrorPage(400, "Invalid request", "The req field is missing or is not a request envelope."));
+            return (null, null, null, ErrorPage(400, "Invalid request", "The req field is missing or is not a request envelope."));
         var record = await lifecycle.FindByTxnIdAsync(txnId, ct);
         if (record is null || record.Application.Mode != ApiMode.Test || ProteanEnvelope.EntityId(record.Order.ResellerId) != entityId)
-            return (null, null, ErrorPage(404, "ER066", "Transaction ID not present in database."));
+            return (null, null, null, ErrorPage(404, "ER066", "Transaction ID not present in database."));
         var secret = await db.Resellers.Where(r => r.Id == record.Order.ResellerId).Select(r => r.WebhookSecret).FirstAsync(ct);
-        var verified = ProteanEnvelope.Verify(req, ProteanEnvelope.EntityKey(secret));
+        var verified = ProteanEnvelope.Verify(req!, ProteanEnvelope.EntityKey(secret));
         if (verified is null || verified.TxnId != txnId)
-            return (null, null, ErrorPage(400, "Signature verification failed",
+            return (null, null, null, ErrorPage(400, "Signature verification failed",
                 "The request was altered or was not signed with the registered entity's key."));
-        return (record, verified, null);
+        return (form, record, verified, null);
     }
 
     private static IResult ApplicationPage(PanRecord record, string req, bool resumed)
